@@ -1,0 +1,39 @@
+//! Entry point: parse flags, set up logging, serve the provider to Terraform.
+
+use clap::Parser;
+use std::process::ExitCode;
+use std::sync::Arc;
+use terraform_provider_azuread::plugin::{self, ServeOptions};
+use terraform_provider_azuread::provider::{AzureadProvider, PROVIDER_ADDRESS};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Terraform/OpenTofu provider for Microsoft Entra cross-tenant access partners. Started by terraform or tofu."
+)]
+struct Args {
+    /// Start without Terraform for a debugger and print a TF_REATTACH_PROVIDERS value to use.
+    #[arg(long)]
+    debug: bool,
+    /// Provider source address announced in debug mode.
+    #[arg(long, default_value = PROVIDER_ADDRESS)]
+    provider_address: String,
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    plugin::logging::init("provider.terraform-provider-azuread");
+    let provider = Arc::new(AzureadProvider::new());
+    let opts = ServeOptions {
+        debug: args.debug,
+        provider_address: args.provider_address,
+    };
+    match plugin::serve(provider, opts).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,406 @@
+//! Terraform's JSON encodings: cty type JSON and the type-directed value decoder and encoder.
+//! The strict parser they read with lives in `json_parser`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::json_parser::{parse_document, J};
+use super::msgpack::kind;
+use super::{CodecError, MAX_DEPTH};
+use crate::plugin::path::{AttributePath, PathStep};
+use crate::plugin::value::{Number, Type, Value};
+
+fn type_from_j(j: &J<'_>, depth: usize) -> Result<Type, String> {
+    if depth > MAX_DEPTH {
+        return Err(format!("type nesting deeper than {MAX_DEPTH} levels"));
+    }
+    match j {
+        J::Str(s) => match s.as_str() {
+            "bool" => Ok(Type::Bool),
+            "number" => Ok(Type::Number),
+            "string" => Ok(Type::String),
+            "dynamic" => Ok(Type::Dynamic),
+            other => Err(format!("unknown primitive type {other:?}")),
+        },
+        J::Arr(items) => {
+            let (Some(J::Str(kind)), Some(arg)) = (items.first(), items.get(1)) else {
+                return Err("type array must be [kind, argument]".to_string());
+            };
+            let extra_ok =
+                kind == "object" && items.len() == 3 && matches!(items.get(2), Some(J::Arr(_)));
+            if items.len() != 2 && !extra_ok {
+                return Err(format!("wrong number of elements for {kind:?} type"));
+            }
+            let sub = |j: &J<'_>| type_from_j(j, depth + 1).map(Box::new);
+            match (kind.as_str(), arg) {
+                ("list", t) => Ok(Type::List(sub(t)?)),
+                ("set", t) => Ok(Type::Set(sub(t)?)),
+                ("map", t) => Ok(Type::Map(sub(t)?)),
+                ("object", J::Obj(attrs)) => attrs
+                    .iter()
+                    .map(|(k, t)| Ok((k.clone(), type_from_j(t, depth + 1)?)))
+                    .collect::<Result<_, String>>()
+                    .map(Type::Object),
+                ("tuple", J::Arr(elems)) => elems
+                    .iter()
+                    .map(|t| type_from_j(t, depth + 1))
+                    .collect::<Result<_, String>>()
+                    .map(Type::Tuple),
+                (other, _) => Err(format!("invalid {other:?} type")),
+            }
+        }
+        other => Err(format!("expected string or array, found {}", other.kind())),
+    }
+}
+
+pub(crate) fn type_from_json(bytes: &[u8]) -> Result<Type, CodecError> {
+    let te = |message: String| CodecError::TypeJson {
+        path: AttributePath::root(),
+        message,
+    };
+    let j = parse_document(bytes).map_err(te)?;
+    type_from_j(&j, 0).map_err(te)
+}
+
+pub(crate) fn type_to_json(ty: &Type) -> Vec<u8> {
+    let mut out = String::new();
+    write_type(&mut out, ty);
+    out.into_bytes()
+}
+
+fn write_type(out: &mut String, ty: &Type) {
+    match ty {
+        Type::Bool => out.push_str("\"bool\""),
+        Type::Number => out.push_str("\"number\""),
+        Type::String => out.push_str("\"string\""),
+        Type::Dynamic => out.push_str("\"dynamic\""),
+        Type::List(e) | Type::Set(e) | Type::Map(e) => {
+            out.push_str(match ty {
+                Type::List(_) => "[\"list\",",
+                Type::Set(_) => "[\"set\",",
+                _ => "[\"map\",",
+            });
+            write_type(out, e);
+            out.push(']');
+        }
+        Type::Object(attrs) => {
+            out.push_str("[\"object\",{");
+            for (i, (k, t)) in attrs.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(out, k);
+                out.push(':');
+                write_type(out, t);
+            }
+            out.push_str("}]");
+        }
+        Type::Tuple(elems) => {
+            out.push_str("[\"tuple\",[");
+            for (i, t) in elems.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_type(out, t);
+            }
+            out.push_str("]]");
+        }
+    }
+}
+
+/// Writes a JSON string literal, escaping like Go's encoding/json.
+fn write_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+struct Decoder {
+    path: Vec<PathStep>,
+}
+
+impl Decoder {
+    fn err(&self, message: impl Into<String>) -> CodecError {
+        CodecError::Json {
+            path: AttributePath(self.path.clone()),
+            message: message.into(),
+        }
+    }
+
+    fn within<T>(
+        &mut self,
+        step: PathStep,
+        f: impl FnOnce(&mut Self) -> Result<T, CodecError>,
+    ) -> Result<T, CodecError> {
+        self.path.push(step);
+        let r = f(self)?;
+        self.path.pop();
+        Ok(r)
+    }
+
+    fn value(&mut self, j: &J<'_>, ty: &Type, depth: usize) -> Result<Value, CodecError> {
+        if depth > MAX_DEPTH {
+            return Err(self.err(format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        if let J::Null = j {
+            return Ok(Value::Null);
+        }
+        let wrong = |d: &Self, want: &str| d.err(format!("expected {want}, found {}", j.kind()));
+        match (ty, j) {
+            (Type::Dynamic, J::Obj(m)) => {
+                if let Some(k) = m.keys().find(|k| *k != "type" && *k != "value") {
+                    return Err(self.err(format!("invalid key {k:?} in dynamically-typed value")));
+                }
+                let (Some(tj), Some(vj)) = (m.get("type"), m.get("value")) else {
+                    return Err(
+                        self.err("dynamically-typed value needs both \"type\" and \"value\"")
+                    );
+                };
+                let t = type_from_j(tj, 0).map_err(|e| self.err(format!("invalid type: {e}")))?;
+                let v = self.value(vj, &t, depth + 1)?;
+                Ok(Value::Dynamic(t, Box::new(v)))
+            }
+            (Type::Dynamic, _) => Err(wrong(
+                self,
+                "{\"value\", \"type\"} object for dynamic value",
+            )),
+            (Type::Bool, J::Bool(b)) => Ok(Value::Bool(*b)),
+            (Type::Bool, J::Str(s)) if s == "true" || s == "false" => Ok(Value::Bool(s == "true")),
+            (Type::Bool, _) => Err(wrong(self, "bool")),
+            (Type::Number, J::Num(text)) => Number::parse(text)
+                .map(Value::Number)
+                .ok_or_else(|| self.err("invalid number")),
+            (Type::Number, J::Str(text)) => Number::parse(text)
+                .map(Value::Number)
+                .ok_or_else(|| self.err(format!("string {text:?} is not a number"))),
+            (Type::Number, _) => Err(wrong(self, "number")),
+            (Type::String, J::Str(s)) => Ok(Value::String(s.clone())),
+            (Type::String, J::Num(n)) => Ok(Value::String((*n).to_string())),
+            (Type::String, J::Bool(b)) => Ok(Value::String(b.to_string())),
+            (Type::String, _) => Err(wrong(self, "string")),
+            (Type::List(ety) | Type::Set(ety), J::Arr(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let step = PathStep::ElementKeyInt(i64::try_from(i).unwrap_or(i64::MAX));
+                    out.push(self.within(step, |d| d.value(item, ety, depth + 1))?);
+                }
+                Ok(if matches!(ty, Type::Set(_)) {
+                    Value::Set(out)
+                } else {
+                    Value::List(out)
+                })
+            }
+            (Type::Tuple(etys), J::Arr(items)) => {
+                if items.len() != etys.len() {
+                    return Err(self.err(format!(
+                        "expected tuple of {} elements, found {}",
+                        etys.len(),
+                        items.len()
+                    )));
+                }
+                let mut out = Vec::with_capacity(items.len());
+                for (i, (item, ety)) in items.iter().zip(etys).enumerate() {
+                    let step = PathStep::ElementKeyInt(i64::try_from(i).unwrap_or(i64::MAX));
+                    out.push(self.within(step, |d| d.value(item, ety, depth + 1))?);
+                }
+                Ok(Value::Tuple(out))
+            }
+            (Type::List(_) | Type::Set(_) | Type::Tuple(_), _) => Err(wrong(self, "array")),
+            (Type::Map(ety), J::Obj(m)) => {
+                let mut out = BTreeMap::new();
+                for (k, item) in m {
+                    let step = PathStep::ElementKeyString(k.clone());
+                    out.insert(
+                        k.clone(),
+                        self.within(step, |d| d.value(item, ety, depth + 1))?,
+                    );
+                }
+                Ok(Value::Map(out))
+            }
+            (Type::Object(atys), J::Obj(m)) => {
+                let mut out = BTreeMap::new();
+                for (name, aty) in atys {
+                    let v = match m.get(name) {
+                        Some(item) => {
+                            let step = PathStep::Attribute(name.clone());
+                            self.within(step, |d| d.value(item, aty, depth + 1))?
+                        }
+                        None => Value::Null,
+                    };
+                    out.insert(name.clone(), v);
+                }
+                Ok(Value::Object(out))
+            }
+            (Type::Map(_) | Type::Object(_), _) => Err(wrong(self, "object")),
+        }
+    }
+}
+
+pub(super) fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
+    let j = parse_document(bytes).map_err(|message| CodecError::Json {
+        path: AttributePath::root(),
+        message,
+    })?;
+    Decoder { path: Vec::new() }.value(&j, ty, 0)
+}
+
+struct Encoder {
+    out: String,
+    path: Vec<PathStep>,
+}
+
+impl Encoder {
+    fn err(&self, message: impl Into<String>) -> CodecError {
+        CodecError::Encode {
+            path: AttributePath(self.path.clone()),
+            message: message.into(),
+        }
+    }
+
+    fn within(
+        &mut self,
+        step: PathStep,
+        v: &Value,
+        ty: &Type,
+        depth: usize,
+    ) -> Result<(), CodecError> {
+        self.path.push(step);
+        self.value(v, ty, depth + 1)?;
+        self.path.pop();
+        Ok(())
+    }
+
+    fn elems<'t>(
+        &mut self,
+        vals: &[Value],
+        mut tys: impl Iterator<Item = &'t Type>,
+        depth: usize,
+    ) -> Result<(), CodecError> {
+        self.out.push('[');
+        for (i, v) in vals.iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            let ty = tys
+                .next()
+                .ok_or_else(|| self.err("more tuple elements than the type has"))?;
+            let step = PathStep::ElementKeyInt(i64::try_from(i).unwrap_or(i64::MAX));
+            self.within(step, v, ty, depth)?;
+        }
+        self.out.push(']');
+        Ok(())
+    }
+
+    fn value(&mut self, v: &Value, ty: &Type, depth: usize) -> Result<(), CodecError> {
+        if depth > MAX_DEPTH {
+            return Err(self.err(format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        if let Value::Unknown(_) = v {
+            return Err(self.err("unknown values cannot be represented in JSON"));
+        }
+        if *ty == Type::Dynamic {
+            let (inner_ty, inner) = match v {
+                Value::Null => {
+                    self.out.push_str("null");
+                    return Ok(());
+                }
+                Value::Dynamic(t, inner) => (t.clone(), inner.as_ref()),
+                bare => (bare.implied_type(), bare),
+            };
+            self.out.push_str("{\"value\":");
+            self.value(inner, &inner_ty, depth + 1)?;
+            self.out.push_str(",\"type\":");
+            write_type(&mut self.out, &inner_ty);
+            self.out.push('}');
+            return Ok(());
+        }
+        match (ty, v) {
+            (_, Value::Dynamic(_, inner)) => self.value(inner, ty, depth + 1),
+            (_, Value::Null) => {
+                self.out.push_str("null");
+                Ok(())
+            }
+            (Type::Bool, Value::Bool(b)) => {
+                self.out.push_str(if *b { "true" } else { "false" });
+                Ok(())
+            }
+            (Type::Number, Value::Number(n)) => {
+                if n.is_nan() || n.is_infinite() {
+                    return Err(self.err(format!("{n} cannot be represented in JSON")));
+                }
+                let _ = write!(self.out, "{n}");
+                Ok(())
+            }
+            (Type::String, Value::String(s)) => {
+                write_str(&mut self.out, s);
+                Ok(())
+            }
+            (
+                Type::List(ety) | Type::Set(ety),
+                Value::List(vals) | Value::Set(vals) | Value::Tuple(vals),
+            ) => self.elems(vals, std::iter::repeat(ety.as_ref()), depth),
+            (Type::Tuple(etys), Value::Tuple(vals) | Value::List(vals)) => {
+                if vals.len() != etys.len() {
+                    return Err(self.err(format!(
+                        "tuple type has {} elements, value has {}",
+                        etys.len(),
+                        vals.len()
+                    )));
+                }
+                self.elems(vals, etys.iter(), depth)
+            }
+            (Type::Map(ety), Value::Map(m) | Value::Object(m)) => {
+                self.out.push('{');
+                for (i, (k, val)) in m.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(',');
+                    }
+                    write_str(&mut self.out, k);
+                    self.out.push(':');
+                    self.within(PathStep::ElementKeyString(k.clone()), val, ety, depth)?;
+                }
+                self.out.push('}');
+                Ok(())
+            }
+            (Type::Object(atys), Value::Object(m) | Value::Map(m)) => {
+                if let Some(extra) = m.keys().find(|k| !atys.contains_key(*k)) {
+                    return Err(self.err(format!("attribute {extra:?} is not in the object type")));
+                }
+                self.out.push('{');
+                for (i, (name, aty)) in atys.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(',');
+                    }
+                    write_str(&mut self.out, name);
+                    self.out.push(':');
+                    let val = m.get(name).unwrap_or(&Value::Null);
+                    self.within(PathStep::Attribute(name.clone()), val, aty, depth)?;
+                }
+                self.out.push('}');
+                Ok(())
+            }
+            _ => Err(self.err(format!("value {} does not match type {ty}", kind(v)))),
+        }
+    }
+}
+
+pub(super) fn encode(value: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
+    let mut e = Encoder {
+        out: String::new(),
+        path: Vec::new(),
+    };
+    e.value(value, ty, 0)?;
+    Ok(e.out.into_bytes())
+}

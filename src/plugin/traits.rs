@@ -1,0 +1,97 @@
+//! The traits a provider and its resources implement, and the typed requests they receive.
+//!
+//! Values arrive decoded against the schema; handlers report problems through [`Diagnostics`]
+//! and observe [`OperationContext::cancel`], which StopProvider triggers.
+
+use crate::plugin::diagnostics::Diagnostics;
+use crate::plugin::path::AttributePath;
+use crate::plugin::schema::Schema;
+use crate::plugin::value::Value;
+use async_trait::async_trait;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+/// What every operation can observe: cancellation requested by Terraform (StopProvider).
+#[derive(Clone, Debug, Default)]
+pub struct OperationContext {
+    pub cancel: CancellationToken,
+}
+
+/// PlanResourceChange input. `prior_state` is Null on create; `proposed_new_state` is Null on destroy.
+#[derive(Clone, Debug)]
+pub struct PlanRequest {
+    pub prior_state: Value,
+    pub proposed_new_state: Value,
+    pub config: Value,
+}
+
+#[derive(Clone, Debug)]
+pub struct PlanResponse {
+    pub planned_state: Value,
+    pub requires_replace: Vec<AttributePath>,
+}
+
+/// ApplyResourceChange input for create and update.
+#[derive(Clone, Debug)]
+pub struct ApplyRequest {
+    pub prior_state: Value,
+    pub planned_state: Value,
+    pub config: Value,
+}
+
+#[async_trait]
+pub trait Resource: Send + Sync + 'static {
+    /// The resource type name, e.g. `azuread_cross_tenant_partner`.
+    fn type_name(&self) -> &'static str;
+
+    fn schema(&self) -> &Schema;
+
+    /// Static checks on configuration. Values may be unknown; unknown values must pass.
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Refreshes state from the remote system. Returning `Value::Null` removes the resource.
+    async fn read(&self, ctx: &OperationContext, state: Value, diags: &mut Diagnostics) -> Value;
+
+    /// Computes the planned state (never called for destroy plans).
+    fn plan(&self, req: PlanRequest, diags: &mut Diagnostics) -> PlanResponse;
+
+    /// Creates the object. On failure after the object exists, return its state anyway so
+    /// Terraform records it (as tainted) instead of losing track of it.
+    async fn create(
+        &self,
+        ctx: &OperationContext,
+        req: ApplyRequest,
+        diags: &mut Diagnostics,
+    ) -> Value;
+
+    async fn update(
+        &self,
+        ctx: &OperationContext,
+        req: ApplyRequest,
+        diags: &mut Diagnostics,
+    ) -> Value;
+
+    async fn delete(&self, ctx: &OperationContext, prior_state: Value, diags: &mut Diagnostics);
+
+    /// Turns an import ID into an initial state; Terraform then calls `read` with it.
+    async fn import(&self, ctx: &OperationContext, id: &str, diags: &mut Diagnostics) -> Value;
+}
+
+#[async_trait]
+pub trait Provider: Send + Sync + 'static {
+    fn schema(&self) -> &Schema;
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>>;
+
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Receives the provider block. Resources reach the result through state the provider
+    /// shares with them.
+    async fn configure(
+        &self,
+        ctx: &OperationContext,
+        terraform_version: &str,
+        config: Value,
+        diags: &mut Diagnostics,
+    );
+}

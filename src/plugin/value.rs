@@ -1,0 +1,470 @@
+//! The Terraform (cty) value model: [`Type`], [`Value`], lossless [`Number`]s and
+//! unknown-value [`Refinements`]. Wire encodings live in `codec`.
+//!
+//! Dynamically-typed positions (`Type::Dynamic`): decoding a concrete value there
+//! yields [`Value::Dynamic`]`(concrete_type, value)`, so re-encoding reproduces the
+//! exact type the peer sent. A null or wholly unknown value of type `dynamic` itself
+//! is plain `Value::Null` / `Value::Unknown`. When encoding, a bare (unwrapped)
+//! value in a dynamic position is accepted too; its type is then inferred from the
+//! value (see `Value::implied_type`). The accessors (`is_null`, `get`, `as_str`,
+//! `elements`, ...) look through the `Dynamic` wrapper.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::codec::{self, CodecError};
+pub use super::number::Number;
+
+/// A cty type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    Bool,
+    Number,
+    String,
+    /// cty's DynamicPseudoType: any type, carried alongside the value on the wire.
+    Dynamic,
+    List(Box<Type>),
+    Set(Box<Type>),
+    Map(Box<Type>),
+    Object(BTreeMap<String, Type>),
+    Tuple(Vec<Type>),
+}
+
+impl Type {
+    /// cty's JSON type encoding, e.g. `"string"`, `["list","string"]`,
+    /// `["object",{"a":"bool"}]`, `"dynamic"`.
+    pub fn to_json(&self) -> Vec<u8> {
+        codec::json::type_to_json(self)
+    }
+
+    /// Parses cty's JSON type encoding. The optional-attributes third element of
+    /// `["object", {...}, [...]]` is accepted and ignored.
+    pub fn from_json(bytes: &[u8]) -> Result<Type, CodecError> {
+        codec::json::type_from_json(bytes)
+    }
+
+    /// Convenience constructor for object types.
+    pub fn object<I: IntoIterator<Item = (&'static str, Type)>>(attrs: I) -> Type {
+        Type::Object(attrs.into_iter().map(|(k, t)| (k.to_string(), t)).collect())
+    }
+
+    /// `list(elem)`.
+    pub fn list(elem: Type) -> Type {
+        Type::List(Box::new(elem))
+    }
+
+    /// `set(elem)`.
+    pub fn set(elem: Type) -> Type {
+        Type::Set(Box::new(elem))
+    }
+
+    /// `map(elem)`.
+    pub fn map(elem: Type) -> Type {
+        Type::Map(Box::new(elem))
+    }
+
+    /// True for list, set and map (the types that carry length refinements).
+    pub fn is_collection(&self) -> bool {
+        matches!(self, Type::List(_) | Type::Set(_) | Type::Map(_))
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::Bool => f.write_str("bool"),
+            Type::Number => f.write_str("number"),
+            Type::String => f.write_str("string"),
+            Type::Dynamic => f.write_str("dynamic"),
+            Type::List(e) => write!(f, "list({e})"),
+            Type::Set(e) => write!(f, "set({e})"),
+            Type::Map(e) => write!(f, "map({e})"),
+            Type::Object(attrs) => {
+                f.write_str("object({")?;
+                for (i, (k, t)) in attrs.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k}={t}")?;
+                }
+                f.write_str("})")
+            }
+            Type::Tuple(elems) => {
+                f.write_str("tuple([")?;
+                for (i, t) in elems.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{t}")?;
+                }
+                f.write_str("])")
+            }
+        }
+    }
+}
+
+/// Extra knowledge about an unknown value (Terraform ≥ 1.6 "refinements").
+/// Only refinements meaningful for the value's type are kept by the codec:
+/// `string_prefix` for strings, number bounds for numbers, length bounds for
+/// lists/sets/maps; `not_null` for any type except `dynamic`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Refinements {
+    /// The value will definitely not be null.
+    pub not_null: bool,
+    /// Known prefix of a string (an empty prefix is treated as absent).
+    pub string_prefix: Option<String>,
+    /// Lower bound of a number: (bound, inclusive).
+    pub number_lower: Option<(Number, bool)>,
+    /// Upper bound of a number: (bound, inclusive).
+    pub number_upper: Option<(Number, bool)>,
+    /// Minimum collection length.
+    pub length_lower: Option<i64>,
+    /// Maximum collection length.
+    pub length_upper: Option<i64>,
+}
+
+impl Refinements {
+    /// True when nothing is refined (encodes as a plain unknown).
+    pub fn is_empty(&self) -> bool {
+        !self.not_null
+            && self.string_prefix.as_deref().is_none_or(str::is_empty)
+            && self.number_lower.is_none()
+            && self.number_upper.is_none()
+            && self.length_lower.is_none()
+            && self.length_upper.is_none()
+    }
+
+    /// Only the refinements that apply to `ty` (what the codec writes and reads).
+    pub fn for_type(&self, ty: &Type) -> Refinements {
+        if *ty == Type::Dynamic {
+            return Refinements::default();
+        }
+        Refinements {
+            not_null: self.not_null,
+            string_prefix: match ty {
+                Type::String => self.string_prefix.clone().filter(|p| !p.is_empty()),
+                _ => None,
+            },
+            number_lower: match ty {
+                Type::Number => self.number_lower.clone(),
+                _ => None,
+            },
+            number_upper: match ty {
+                Type::Number => self.number_upper.clone(),
+                _ => None,
+            },
+            length_lower: self.length_lower.filter(|_| ty.is_collection()),
+            length_upper: self.length_upper.filter(|_| ty.is_collection()),
+        }
+    }
+}
+
+/// A cty value. See the module docs for how `Dynamic` is used.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Unknown(Refinements),
+    Bool(bool),
+    Number(Number),
+    String(String),
+    List(Vec<Value>),
+    Set(Vec<Value>),
+    Map(BTreeMap<String, Value>),
+    Object(BTreeMap<String, Value>),
+    Tuple(Vec<Value>),
+    /// A value in a `dynamic` position together with its concrete type.
+    Dynamic(Type, Box<Value>),
+}
+
+impl Value {
+    /// A wholly unknown value without refinements.
+    pub fn unknown() -> Value {
+        Value::Unknown(Refinements::default())
+    }
+
+    /// True for null (also through a `Dynamic` wrapper).
+    pub fn is_null(&self) -> bool {
+        matches!(self.unwrap_dynamic(), Value::Null)
+    }
+
+    /// True for unknown (also through a `Dynamic` wrapper).
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.unwrap_dynamic(), Value::Unknown(_))
+    }
+
+    /// True when no `Unknown` appears anywhere inside.
+    pub fn is_wholly_known(&self) -> bool {
+        match self {
+            Value::Unknown(_) => false,
+            Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => true,
+            Value::List(v) | Value::Set(v) | Value::Tuple(v) => {
+                v.iter().all(Value::is_wholly_known)
+            }
+            Value::Map(m) | Value::Object(m) => m.values().all(Value::is_wholly_known),
+            Value::Dynamic(_, v) => v.is_wholly_known(),
+        }
+    }
+
+    /// The value inside a `Dynamic` wrapper (recursively), or `self`.
+    pub fn unwrap_dynamic(&self) -> &Value {
+        let mut v = self;
+        while let Value::Dynamic(_, inner) = v {
+            v = inner;
+        }
+        v
+    }
+
+    /// An object attribute; None if not an object or absent.
+    pub fn get(&self, attr: &str) -> Option<&Value> {
+        match self.unwrap_dynamic() {
+            Value::Object(m) => m.get(attr),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self.unwrap_dynamic() {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.unwrap_dynamic() {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<&Number> {
+        match self.unwrap_dynamic() {
+            Value::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Elements of a list, set or tuple.
+    pub fn elements(&self) -> Option<&[Value]> {
+        match self.unwrap_dynamic() {
+            Value::List(v) | Value::Set(v) | Value::Tuple(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Entries of a map or the attributes of an object.
+    pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
+        match self.unwrap_dynamic() {
+            Value::Map(m) | Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Convenience constructor for object values.
+    pub fn object<I: IntoIterator<Item = (S, Value)>, S: Into<String>>(attrs: I) -> Value {
+        Value::Object(attrs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    /// A null of the given type (values are untyped, so this is just `Null`).
+    pub fn null_of(_ty: &Type) -> Value {
+        Value::Null
+    }
+
+    /// The type a bare value implies when it sits in a `dynamic` position: element
+    /// types come from the first element that is neither null nor unknown (else
+    /// `dynamic`), null/unknown object attributes get `dynamic`.
+    pub fn implied_type(&self) -> Type {
+        fn elem_type<'a>(mut it: impl Iterator<Item = &'a Value>) -> Type {
+            it.find(|v| !v.is_null() && !v.is_unknown())
+                .map_or(Type::Dynamic, Value::implied_type)
+        }
+        match self {
+            Value::Null | Value::Unknown(_) => Type::Dynamic,
+            Value::Bool(_) => Type::Bool,
+            Value::Number(_) => Type::Number,
+            Value::String(_) => Type::String,
+            Value::List(v) => Type::List(Box::new(elem_type(v.iter()))),
+            Value::Set(v) => Type::Set(Box::new(elem_type(v.iter()))),
+            Value::Map(m) => Type::Map(Box::new(elem_type(m.values()))),
+            Value::Object(m) => Type::Object(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.implied_type()))
+                    .collect(),
+            ),
+            Value::Tuple(v) => Type::Tuple(v.iter().map(Value::implied_type).collect()),
+            Value::Dynamic(t, _) => t.clone(),
+        }
+    }
+
+    /// Equality that compares set elements as multisets (order-insensitive),
+    /// recursively, and looks through `Dynamic` wrappers. Numbers compare numerically;
+    /// unknowns compare their refinements.
+    pub fn semantically_equal(&self, other: &Value) -> bool {
+        match (self.unwrap_dynamic(), other.unwrap_dynamic()) {
+            (Value::Null, Value::Null) => true,
+            (Value::Unknown(a), Value::Unknown(b)) => a == b,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Number(a), Value::Number(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.semantically_equal(y))
+            }
+            (Value::Set(a), Value::Set(b)) => {
+                if a.len() != b.len() {
+                    return false;
+                }
+                let mut used = vec![false; b.len()];
+                a.iter().all(|x| {
+                    let found = b
+                        .iter()
+                        .enumerate()
+                        .find(|(i, y)| !used[*i] && x.semantically_equal(y))
+                        .map(|(i, _)| i);
+                    match found {
+                        Some(i) => {
+                            used[i] = true;
+                            true
+                        }
+                        None => false,
+                    }
+                })
+            }
+            (Value::Map(a), Value::Map(b)) | (Value::Object(a), Value::Object(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|((ka, va), (kb, vb))| ka == kb && va.semantically_equal(vb))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::String(s.to_string())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::String(s)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Self {
+        Value::Number(Number::from(i))
+    }
+}
+
+impl From<Number> for Value {
+    fn from(n: Number) -> Self {
+        Value::Number(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_parse_and_equality() {
+        assert_eq!(Number::parse("42").and_then(|n| n.as_i64()), Some(42));
+        assert_eq!(Number::parse("+007"), Some(Number::from(7)));
+        assert_eq!(Number::parse("1e3").and_then(|n| n.as_i64()), Some(1000));
+        assert_eq!(Number::parse("1.000e3").unwrap().as_int(), Some(1000));
+        assert_eq!(Number::parse("-5.0").unwrap().as_int(), Some(-5));
+        assert_eq!(
+            Number::parse("1e40").unwrap().as_decimal_text(),
+            Some("1e40")
+        );
+        assert_eq!(Number::parse("0.1").unwrap().as_decimal_text(), Some("0.1"));
+        assert_eq!(Number::parse("1.50"), Some(Number::from(1.5)));
+        assert_eq!(Number::parse("-0"), Some(Number::from(0)));
+        assert_eq!(Number::from(2.0), Number::from(2));
+        assert_ne!(Number::from(0.1), Number::from(0.2));
+        let big = Number::parse("123456789012345678901234567890.5").unwrap();
+        assert_eq!(big.to_string(), "123456789012345678901234567890.5");
+        assert_eq!(big.as_i64(), None);
+        assert!(big.as_f64() > 1e29);
+        assert_eq!(
+            Number::parse("18446744073709551615").and_then(|n| n.as_u64()),
+            Some(u64::MAX)
+        );
+        for bad in [
+            "",
+            "-",
+            ".",
+            "1e",
+            "1x",
+            "e5",
+            "--1",
+            "1e1234567890123",
+            "NaN",
+        ] {
+            assert!(Number::parse(bad).is_none(), "{bad}");
+        }
+        assert_eq!(Number::parse(".5").unwrap().to_string(), "0.5");
+        assert!(!Number::from(f64::NAN).eq(&Number::from(f64::NAN)));
+    }
+
+    #[test]
+    fn accessors_look_through_dynamic() {
+        let v = Value::Dynamic(Type::String, Box::new(Value::from("x")));
+        assert_eq!(v.as_str(), Some("x"));
+        let n = Value::Dynamic(Type::String, Box::new(Value::Null));
+        assert!(n.is_null());
+        let o = Value::object([("a", Value::from(true))]);
+        assert_eq!(o.get("a").and_then(Value::as_bool), Some(true));
+        assert_eq!(o.get("b"), None);
+        assert!(o.is_wholly_known());
+        let u = Value::List(vec![Value::object([("a", Value::unknown())])]);
+        assert!(!u.is_wholly_known());
+        assert!(Value::unknown().is_unknown());
+    }
+
+    #[test]
+    fn semantic_equality_ignores_set_order() {
+        let a = Value::Set(vec![Value::from("x"), Value::from("y"), Value::from("x")]);
+        let b = Value::Set(vec![Value::from("y"), Value::from("x"), Value::from("x")]);
+        let c = Value::Set(vec![Value::from("y"), Value::from("y"), Value::from("x")]);
+        assert_ne!(a, b);
+        assert!(a.semantically_equal(&b));
+        assert!(!a.semantically_equal(&c));
+        let wrap = |v: Value| Value::object([("s", v)]);
+        assert!(wrap(a.clone()).semantically_equal(&wrap(b)));
+        assert!(!wrap(a).semantically_equal(&wrap(c)));
+    }
+
+    #[test]
+    fn implied_types() {
+        let v = Value::object([
+            ("l", Value::List(vec![Value::Null, Value::from(1)])),
+            ("n", Value::Null),
+        ]);
+        assert_eq!(
+            v.implied_type(),
+            Type::object([("l", Type::list(Type::Number)), ("n", Type::Dynamic)])
+        );
+    }
+
+    #[test]
+    fn refinements_filter_by_type() {
+        let r = Refinements {
+            not_null: true,
+            string_prefix: Some("p".into()),
+            length_lower: Some(1),
+            ..Default::default()
+        };
+        assert_eq!(r.for_type(&Type::Number).string_prefix, None);
+        assert_eq!(r.for_type(&Type::String).length_lower, None);
+        assert_eq!(r.for_type(&Type::list(Type::Bool)).length_lower, Some(1));
+        assert!(r.for_type(&Type::Dynamic).is_empty());
+    }
+}

@@ -1,0 +1,93 @@
+//! Shared server state: stored objects, issued tokens, the request log and the faults.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+
+use serde_json::{Map, Value};
+
+use crate::config::EmulatorConfig;
+use crate::faults::FaultSet;
+use crate::log::RequestLog;
+
+/// One stored partner.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredPartner {
+    pub object: Map<String, Value>,
+    pub identity_sync: Option<Map<String, Value>>,
+    /// When it was created through Graph (None for out-of-band edits).
+    pub created: Option<Instant>,
+}
+
+/// Directory objects.
+pub(crate) struct Store {
+    /// Keyed by lowercase tenant id.
+    pub partners: BTreeMap<String, StoredPartner>,
+    /// When each (lowercase) tenant id was last deleted.
+    pub deleted: HashMap<String, Instant>,
+    pub default_config: Map<String, Value>,
+}
+
+impl Store {
+    pub fn new() -> Store {
+        Store {
+            partners: BTreeMap::new(),
+            deleted: HashMap::new(),
+            default_config: crate::schema::system_default(),
+        }
+    }
+}
+
+/// An issued access token.
+#[derive(Debug, Clone)]
+pub(crate) struct IssuedToken {
+    pub roles: Vec<String>,
+    pub expires: Instant,
+}
+
+/// Everything the request handlers share.
+pub(crate) struct Shared {
+    pub config: EmulatorConfig,
+    pub base_url: String,
+    pub started: Instant,
+    pub store: Mutex<Store>,
+    pub tokens: Mutex<HashMap<String, IssuedToken>>,
+    pub log: Mutex<RequestLog>,
+    pub faults: Mutex<FaultSet>,
+}
+
+/// Locks a mutex, recovering the data if another thread panicked while holding it.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    pub fn new(config: EmulatorConfig, base_url: String) -> Shared {
+        let capacity = config.log_capacity;
+        Shared {
+            config,
+            base_url,
+            started: Instant::now(),
+            store: Mutex::new(Store::new()),
+            tokens: Mutex::new(HashMap::new()),
+            log: Mutex::new(RequestLog::new(capacity)),
+            faults: Mutex::new(FaultSet::default()),
+        }
+    }
+
+    /// Resets objects, log and faults (issued tokens stay valid).
+    pub fn reset(&self) {
+        *lock(&self.store) = Store::new();
+        lock(&self.log).clear();
+        lock(&self.faults).clear();
+    }
+
+    /// All partners, rendered as Graph returns them.
+    pub fn rendered_partners(&self) -> Vec<Value> {
+        lock(&self.store)
+            .partners
+            .values()
+            .map(|p| crate::schema::render_partner(&p.object))
+            .collect()
+    }
+}

@@ -1,0 +1,159 @@
+//! Cross-tenant access partner calls: `/policies/crossTenantAccessPolicy/partners[/{tenantId}]`.
+//!
+//! Bodies stay `serde_json::Value` here; the typed model and conversion live in `resources/`.
+
+use reqwest::Method;
+use serde_json::Value;
+use tokio::time::{sleep, Instant};
+
+use super::client::{cancelled, timeout, GraphClient, GraphRequest, GraphResponse};
+use super::context::OpContext;
+use super::error::GraphError;
+
+const POLICIES: &str = "policies";
+const POLICY: &str = "crossTenantAccessPolicy";
+const PARTNERS: &str = "partners";
+
+impl GraphClient {
+    /// `POST .../partners`; Graph answers 201 with the new partner.
+    pub async fn create_partner(&self, body: &Value, ctx: &OpContext) -> Result<Value, GraphError> {
+        let request = GraphRequest {
+            method: Method::POST,
+            segments: &[POLICIES, POLICY, PARTNERS],
+            body: Some(body),
+            pass_through: &[],
+        };
+        let response = self.send(request, ctx).await?;
+        // Any 2xx means the partner was created. The caller reads it back anyway, so an odd
+        // status or body must not turn a successful create into a reported failure.
+        if response.status != 201 {
+            log::warn!(
+                "graph: POST partners answered {} instead of 201; treating it as created",
+                response.status
+            );
+        }
+        Ok(response.json().unwrap_or(Value::Null))
+    }
+
+    /// `GET .../partners/{tenantId}`; `None` when Graph says 404.
+    pub async fn get_partner(
+        &self,
+        tenant_id: &str,
+        ctx: &OpContext,
+    ) -> Result<Option<Value>, GraphError> {
+        let request = GraphRequest {
+            method: Method::GET,
+            segments: &[POLICIES, POLICY, PARTNERS, tenant_id],
+            body: None,
+            pass_through: &[404],
+        };
+        let response = self.send(request, ctx).await?;
+        if response.status == 404 {
+            return Ok(None);
+        }
+        expect_status(&response, &[200], "200 OK")?;
+        response.json().map(Some)
+    }
+
+    /// Reads a partner right after its 201, treating 404 as replication lag: polls with
+    /// backoff until Graph shows it, or the deadline passes (a Timeout carrying the 404).
+    pub async fn wait_for_partner(
+        &self,
+        tenant_id: &str,
+        ctx: &OpContext,
+    ) -> Result<Value, GraphError> {
+        let operation = format!("waiting for partner {tenant_id} to become readable");
+        let mut polls = 0u32;
+        let mut last_not_found: Option<GraphError> = None;
+        loop {
+            polls += 1;
+            let request = GraphRequest {
+                method: Method::GET,
+                segments: &[POLICIES, POLICY, PARTNERS, tenant_id],
+                body: None,
+                pass_through: &[],
+            };
+            let not_found = match self.send(request, ctx).await {
+                Ok(response) => {
+                    expect_status(&response, &[200], "200 OK")?;
+                    return response.json();
+                }
+                Err(error) if error.is_not_found() => error,
+                // The deadline cut a read short: report the lag we saw, not the cut.
+                Err(error) if error.is_timeout() && last_not_found.is_some() => {
+                    return Err(timeout(&operation, polls, last_not_found));
+                }
+                Err(error) => return Err(error),
+            };
+            let wait = self.retry_policy().poll_delay(polls);
+            if Instant::now() + wait >= ctx.deadline {
+                return Err(timeout(&operation, polls, Some(not_found)));
+            }
+            last_not_found = Some(not_found);
+            log::debug!(
+                "graph: partner {tenant_id} not readable yet (replication lag), polling again in {} ms",
+                wait.as_millis()
+            );
+            tokio::select! {
+                biased;
+                () = ctx.cancel.cancelled() => return Err(cancelled(&operation)),
+                () = sleep(wait) => {}
+            }
+        }
+    }
+
+    /// `PATCH .../partners/{tenantId}`; success is 204 (a 200 is tolerated).
+    pub async fn update_partner(
+        &self,
+        tenant_id: &str,
+        patch: &Value,
+        ctx: &OpContext,
+    ) -> Result<(), GraphError> {
+        let request = GraphRequest {
+            method: Method::PATCH,
+            segments: &[POLICIES, POLICY, PARTNERS, tenant_id],
+            body: Some(patch),
+            pass_through: &[],
+        };
+        let response = self.send(request, ctx).await?;
+        expect_status(&response, &[204, 200], "204 No Content")
+    }
+
+    /// `DELETE .../partners/{tenantId}`; `true` when deleted, `false` when it was already gone.
+    pub async fn delete_partner(
+        &self,
+        tenant_id: &str,
+        ctx: &OpContext,
+    ) -> Result<bool, GraphError> {
+        let request = GraphRequest {
+            method: Method::DELETE,
+            segments: &[POLICIES, POLICY, PARTNERS, tenant_id],
+            body: None,
+            pass_through: &[404],
+        };
+        let response = self.send(request, ctx).await?;
+        if response.status == 404 {
+            return Ok(false);
+        }
+        expect_status(&response, &[204, 200], "204 No Content")?;
+        Ok(true)
+    }
+}
+
+/// A success status other than the documented one means we misunderstand Graph: say so.
+fn expect_status(
+    response: &GraphResponse,
+    accepted: &[u16],
+    documented: &str,
+) -> Result<(), GraphError> {
+    if accepted.contains(&response.status) {
+        Ok(())
+    } else {
+        Err(GraphError::InvalidResponse {
+            method: response.method.to_string(),
+            path: response.path.clone(),
+            status: response.status,
+            detail: format!("expected {documented}"),
+        })
+    }
+}

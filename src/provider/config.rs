@@ -1,0 +1,377 @@
+//! Resolves the provider block and `ARM_*` variables into settings: configuration wins over the
+//! environment, `*_file_path` values must agree with their inline twins, and every error names
+//! the argument and its environment variable.
+
+use super::schema::{Argument, ARGUMENTS};
+use crate::plugin::diagnostics::Diagnostics;
+use crate::plugin::path::AttributePath;
+use crate::plugin::value::Value;
+use url::Url;
+
+/// Terraform's own partner GUID, sent in the User-Agent unless disabled (as azuread does).
+const TERRAFORM_PARTNER_ID: &str = "222c6c49-1b0a-5959-a213-6608f9eb8820";
+
+/// A Microsoft cloud's endpoints (reference §5.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cloud {
+    pub name: &'static str,
+    pub graph: &'static str,
+    pub login: &'static str,
+    /// Audience of federated (OIDC) tokens exchanged in this cloud.
+    pub token_exchange_audience: &'static str,
+}
+
+pub const CLOUDS: &[(&[&str], Cloud)] = &[
+    (
+        &["global", "public"],
+        Cloud {
+            name: "global",
+            graph: "https://graph.microsoft.com",
+            login: "https://login.microsoftonline.com",
+            token_exchange_audience: "api://AzureADTokenExchange",
+        },
+    ),
+    (
+        &["usgovernmentl4", "usgovernment"],
+        Cloud {
+            name: "usgovernmentl4",
+            graph: "https://graph.microsoft.us",
+            login: "https://login.microsoftonline.us",
+            token_exchange_audience: "api://AzureADTokenExchangeUSGov",
+        },
+    ),
+    (
+        &["usgovernmentl5", "dod"],
+        Cloud {
+            name: "usgovernmentl5",
+            graph: "https://dod-graph.microsoft.us",
+            login: "https://login.microsoftonline.us",
+            token_exchange_audience: "api://AzureADTokenExchangeUSGov",
+        },
+    ),
+    (
+        &["china"],
+        Cloud {
+            name: "china",
+            graph: "https://microsoftgraph.chinacloudapi.cn",
+            login: "https://login.partner.microsoftonline.cn",
+            token_exchange_audience: "api://AzureADTokenExchangeChina",
+        },
+    ),
+];
+
+/// Everything the provider needs after resolution. Secrets stay here and are never logged.
+#[derive(Clone)]
+pub struct Settings {
+    pub tenant_id: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub cloud: Cloud,
+    pub graph_endpoint: Url,
+    pub authority_host: Url,
+    /// `pid-<guid>` for the User-Agent, if any.
+    pub partner_tag: Option<String>,
+    pub use_cli: bool,
+    pub use_msi: bool,
+    pub use_oidc: bool,
+    pub has_certificate: bool,
+    /// Base64 PKCS#12 (`client_certificate`).
+    pub client_certificate: Option<String>,
+    pub client_certificate_path: Option<String>,
+    pub client_certificate_password: Option<String>,
+    /// The federated token (from `oidc_token`, or read from `oidc_token_file_path`); only
+    /// resolved with `use_oidc`.
+    pub oidc_token: Option<String>,
+    /// Re-read as it rotates (AKS); takes precedence over the value read at configure time.
+    pub oidc_token_file_path: Option<String>,
+    pub oidc_request_url: Option<Url>,
+    pub oidc_request_token: Option<String>,
+    /// Only resolved with `use_msi`.
+    pub msi_endpoint: Option<Url>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("tenant_id", &self.tenant_id)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("cloud", &self.cloud.name)
+            .field("graph_endpoint", &self.graph_endpoint.as_str())
+            .field("authority_host", &self.authority_host.as_str())
+            .field("use_cli", &self.use_cli)
+            .field("use_msi", &self.use_msi)
+            .field("use_oidc", &self.use_oidc)
+            .field(
+                "client_certificate",
+                &self.client_certificate.as_ref().map(|_| "<redacted>"),
+            )
+            .field("client_certificate_path", &self.client_certificate_path)
+            .field(
+                "client_certificate_password",
+                &self
+                    .client_certificate_password
+                    .as_ref()
+                    .map(|_| "<redacted>"),
+            )
+            .field(
+                "oidc_token",
+                &self.oidc_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("oidc_token_file_path", &self.oidc_token_file_path)
+            .field(
+                "oidc_request_url",
+                &self.oidc_request_url.as_ref().map(Url::as_str),
+            )
+            .field(
+                "oidc_request_token",
+                &self.oidc_request_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("msi_endpoint", &self.msi_endpoint.as_ref().map(Url::as_str))
+            .finish()
+    }
+}
+
+impl Settings {
+    /// The `.default` scope of the cloud's Graph resource (kept even when `graph_endpoint`
+    /// points elsewhere, e.g. at a proxy or the local emulator).
+    pub fn scope(&self) -> String {
+        format!("{}/.default", self.cloud.graph)
+    }
+}
+
+/// Reads one argument: the configured value, else the first environment variable set.
+struct Resolver<'a> {
+    config: &'a Value,
+    env: &'a dyn Fn(&str) -> Option<String>,
+    diags: &'a mut Diagnostics,
+}
+
+impl Resolver<'_> {
+    fn argument(name: &str) -> &'static Argument {
+        ARGUMENTS
+            .iter()
+            .find(|a| a.name == name)
+            .unwrap_or(&ARGUMENTS[0])
+    }
+
+    fn env_names(name: &str) -> String {
+        Self::argument(name).env.join(" / ")
+    }
+
+    fn string(&mut self, name: &str) -> Option<String> {
+        match self.config.get(name) {
+            Some(Value::String(s)) if !s.is_empty() => return Some(s.clone()),
+            Some(v) if v.is_unknown() => {
+                self.not_known(name);
+                return None;
+            }
+            _ => {}
+        }
+        self.env_value(name)
+    }
+
+    fn not_known(&mut self, name: &str) {
+        self.diags.error_at(
+            AttributePath::attr(name),
+            "Provider argument not known yet",
+            format!("{name} depends on a value that is only known after apply. Provider configuration must be known at plan time: use a variable or ARM_* environment variable ({}).", Self::env_names(name)),
+        );
+    }
+
+    /// The first of the argument's environment variables that is set and not blank
+    /// (like the SDK's `EnvDefaultFunc`, an empty variable counts as unset).
+    fn env_value(&self, name: &str) -> Option<String> {
+        Self::argument(name)
+            .env
+            .iter()
+            .find_map(|k| (self.env)(k).filter(|v| !v.trim().is_empty()))
+    }
+
+    fn flag(&mut self, name: &str, default: bool) -> bool {
+        if let Some(v) = self.config.get(name) {
+            if v.is_unknown() {
+                self.not_known(name);
+                return default;
+            }
+            if let Some(b) = v.as_bool() {
+                return b;
+            }
+        }
+        let Some(raw) = self.env_value(name) else {
+            return default;
+        };
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "t" | "yes" => true,
+            "0" | "false" | "f" | "no" => false,
+            other => {
+                self.diags.error_at(
+                    AttributePath::attr(name),
+                    "Invalid boolean in environment",
+                    format!("{} is {other:?}; use true or false.", Self::env_names(name)),
+                );
+                default
+            }
+        }
+    }
+
+    /// An inline value and a `*_file_path` twin; both set and different is an error.
+    fn with_file(&mut self, name: &str, file_arg: &str) -> Option<String> {
+        let inline = self.string(name);
+        let Some(path) = self.string(file_arg) else {
+            return inline;
+        };
+        let from_file = match std::fs::read_to_string(&path) {
+            Ok(s) => s.trim().to_string(),
+            Err(e) => {
+                self.diags.error_at(
+                    AttributePath::attr(file_arg),
+                    format!("Cannot read {file_arg}"),
+                    format!(
+                        "{file_arg} ({}) names {path:?}, which could not be read: {e}.",
+                        Self::env_names(file_arg)
+                    ),
+                );
+                return inline;
+            }
+        };
+        match inline {
+            Some(v) if v != from_file => {
+                self.diags.error_at(
+                    AttributePath::attr(name),
+                    format!("{name} and {file_arg} disagree"),
+                    format!("{name} ({}) and the contents of {file_arg} ({}) are both set but differ. Set only one of them.", Self::env_names(name), Self::env_names(file_arg)),
+                );
+                None
+            }
+            _ => Some(from_file),
+        }
+    }
+
+    fn https_url(&mut self, name: &str, default: &str) -> Option<Url> {
+        let Some(raw) = self.string(name) else {
+            return Url::parse(default).ok();
+        };
+        self.parse_url(name, &raw, false)
+    }
+
+    /// An optional URL argument; `Err(())` when it is set but invalid (already reported).
+    fn optional_url(&mut self, name: &str, allow_http: bool) -> Result<Option<Url>, ()> {
+        match self.string(name) {
+            None => Ok(None),
+            Some(raw) => self.parse_url(name, &raw, allow_http).map(Some).ok_or(()),
+        }
+    }
+
+    fn parse_url(&mut self, name: &str, raw: &str, allow_http: bool) -> Option<Url> {
+        match Url::parse(raw.trim()) {
+            Ok(u) if u.scheme() == "http" && allow_http && u.host().is_some() => Some(u),
+            Ok(u) if u.scheme() == "https" && u.host().is_some() => Some(u),
+            Ok(_) | Err(_) if allow_http => {
+                self.diags.error_at(
+                    AttributePath::attr(name),
+                    format!("Invalid {name}"),
+                    format!("{name} ({}) must be an http or https URL such as http://169.254.169.254/metadata/identity/oauth2/token, got {raw:?}.", Self::env_names(name)),
+                );
+                None
+            }
+            Ok(_) | Err(_) => {
+                self.diags.error_at(
+                    AttributePath::attr(name),
+                    format!("Invalid {name}"),
+                    format!("{name} ({}) must be an https URL such as https://127.0.0.1:8443, got {raw:?}. TLS verification is never turned off; trust a private CA with SSL_CERT_FILE instead.", Self::env_names(name)),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Returns `None` when an error was reported to `diags`.
+pub fn resolve(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Diagnostics,
+) -> Option<Settings> {
+    let mut r = Resolver { config, env, diags };
+    let environment = r.string("environment").unwrap_or_else(|| "global".into());
+    let cloud = match CLOUDS.iter().find(|(names, _)| {
+        names
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(environment.trim()))
+    }) {
+        Some((_, c)) => *c,
+        None => {
+            r.diags.error_at(
+                AttributePath::attr("environment"),
+                "Unknown environment",
+                format!("environment (ARM_ENVIRONMENT) must be one of global, public, usgovernmentl4, usgovernment, usgovernmentl5, dod, china; got {environment:?}."),
+            );
+            CLOUDS[0].1
+        }
+    };
+    let partner_id = r.string("partner_id");
+    if let Some(p) = &partner_id {
+        if uuid::Uuid::try_parse(p).is_err() {
+            r.diags.error_at(
+                AttributePath::attr("partner_id"),
+                "Invalid partner_id",
+                format!("partner_id (ARM_PARTNER_ID) must be a GUID, got {p:?}."),
+            );
+        }
+    }
+    let disable_partner = r.flag("disable_terraform_partner_id", false);
+    let partner_tag = partner_id
+        .or_else(|| (!disable_partner).then(|| TERRAFORM_PARTNER_ID.to_string()))
+        .map(|p| format!("pid-{p}"));
+    let graph_endpoint = r.https_url("graph_endpoint", cloud.graph);
+    let authority_host = r.https_url("authority_host", cloud.login);
+    let client_certificate = r.string("client_certificate");
+    let client_certificate_path = r.string("client_certificate_path");
+    let use_oidc = r.flag("use_oidc", false);
+    let use_msi = r.flag("use_msi", false);
+    let (oidc_token, oidc_token_file_path, oidc_request_url, oidc_request_token) = if use_oidc {
+        (
+            r.with_file("oidc_token", "oidc_token_file_path"),
+            r.string("oidc_token_file_path"),
+            r.optional_url("oidc_request_url", false).ok().flatten(),
+            r.string("oidc_request_token"),
+        )
+    } else {
+        (None, None, None, None)
+    };
+    let msi_endpoint = if use_msi {
+        r.optional_url("msi_endpoint", true).ok().flatten()
+    } else {
+        None
+    };
+    let settings = Settings {
+        tenant_id: r.string("tenant_id"),
+        client_id: r.with_file("client_id", "client_id_file_path"),
+        client_secret: r.with_file("client_secret", "client_secret_file_path"),
+        cloud,
+        graph_endpoint: graph_endpoint?,
+        authority_host: authority_host?,
+        partner_tag,
+        use_cli: r.flag("use_cli", true),
+        use_msi,
+        use_oidc,
+        has_certificate: client_certificate.is_some() || client_certificate_path.is_some(),
+        client_certificate,
+        client_certificate_path,
+        client_certificate_password: r.string("client_certificate_password"),
+        oidc_token,
+        oidc_token_file_path,
+        oidc_request_url,
+        oidc_request_token,
+        msi_endpoint,
+    };
+    (!diags.has_errors()).then_some(settings)
+}
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;

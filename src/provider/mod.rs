@@ -1,0 +1,143 @@
+//! The `azuread` provider: its block, credentials, and the one Graph client the resources share.
+
+mod config;
+mod credentials;
+pub mod schema;
+
+pub use config::{resolve, Cloud, Settings, CLOUDS};
+
+use crate::graph::{self, GraphClient, GraphConfig};
+use crate::plugin::diagnostics::Diagnostics;
+use crate::plugin::schema::Schema;
+use crate::plugin::traits::{OperationContext, Provider, Resource};
+use crate::plugin::value::Value;
+use crate::resources::cross_tenant_partner::CrossTenantPartner;
+use async_trait::async_trait;
+use std::sync::{Arc, OnceLock};
+
+/// Source address printed in debug mode and used in the docs' `required_providers`.
+pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/entra-xtap/azuread";
+
+/// The Graph client the resources share. ConfigureProvider records the settings; the HTTPS
+/// client and credential are built at the first Graph call, because Terraform starts the
+/// plugin several times per command and most of those processes (validate, plan) never call
+/// Graph.
+#[derive(Clone, Default)]
+pub struct ConfiguredClient(Arc<OnceLock<ClientFactory>>);
+
+struct ClientFactory {
+    settings: Settings,
+    credential: credentials::CredentialPlan,
+    user_agent: String,
+    client: tokio::sync::OnceCell<Result<GraphClient, String>>,
+}
+
+impl ConfiguredClient {
+    /// The shared client, or why there is none (not configured, or HTTPS/credential setup failed).
+    pub async fn get(&self) -> Result<GraphClient, String> {
+        let Some(factory) = self.0.get() else {
+            return Err("The azuread provider was not configured before the resource was used. Check the provider block for errors reported earlier.".into());
+        };
+        factory
+            .client
+            .get_or_init(|| async { factory.build() })
+            .await
+            .clone()
+    }
+
+    fn set(&self, factory: ClientFactory) {
+        // Terraform configures a provider instance once; a second call keeps the first.
+        let _ = self.0.set(factory);
+    }
+}
+
+impl ClientFactory {
+    fn build(&self) -> Result<GraphClient, String> {
+        let http = graph::build_http_client().map_err(|e| {
+            format!("Could not set up HTTPS: {e}. Check SSL_CERT_FILE / SSL_CERT_DIR.")
+        })?;
+        let tokens = credentials::token_source(&self.settings, &self.credential, http.clone())?;
+        let config = GraphConfig {
+            base_url: self.settings.graph_endpoint.clone(),
+            user_agent: self.user_agent.clone(),
+        };
+        Ok(GraphClient::new(config, http, tokens))
+    }
+}
+
+pub struct AzureadProvider {
+    schema: Schema,
+    client: ConfiguredClient,
+}
+
+impl AzureadProvider {
+    pub fn new() -> Self {
+        AzureadProvider {
+            schema: schema::schema(),
+            client: ConfiguredClient::default(),
+        }
+    }
+}
+
+impl Default for AzureadProvider {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn user_agent(terraform_version: &str, settings: &Settings) -> String {
+    let mut ua = format!(
+        "HashiCorp Terraform/{terraform_version} (+https://www.terraform.io) terraform-provider-azuread/{}",
+        env!("CARGO_PKG_VERSION")
+    );
+    if let Ok(extra) = std::env::var("AZURE_HTTP_USER_AGENT") {
+        if !extra.trim().is_empty() {
+            ua.push(' ');
+            ua.push_str(extra.trim());
+        }
+    }
+    if let Some(tag) = &settings.partner_tag {
+        ua.push(' ');
+        ua.push_str(tag);
+    }
+    ua
+}
+
+#[async_trait]
+impl Provider for AzureadProvider {
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![Arc::new(CrossTenantPartner::new(self.client.clone()))]
+    }
+
+    async fn configure(
+        &self,
+        _ctx: &OperationContext,
+        terraform_version: &str,
+        config: Value,
+        diags: &mut Diagnostics,
+    ) {
+        let env = |k: &str| std::env::var(k).ok();
+        let Some(settings) = resolve(&config, &env, diags) else {
+            return;
+        };
+        log::debug!("provider settings: {settings:?}");
+        let credential = match credentials::plan(&settings) {
+            Ok(plan) => plan,
+            Err(error) => {
+                diags.error(error.summary, error.detail);
+                return;
+            }
+        };
+        let user_agent = user_agent(terraform_version, &settings);
+        self.client.set(ClientFactory {
+            settings,
+            credential,
+            user_agent,
+            client: tokio::sync::OnceCell::new(),
+        });
+    }
+}

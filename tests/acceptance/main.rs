@@ -1,0 +1,17 @@
+//! Acceptance tests: real `terraform` and real `tofu` drive the provider binary against the
+//! local Graph emulator. Every scenario runs under both tools.
+
+#[path = "harness.rs"]
+pub mod harness;
+
+#[path = "lifecycle.rs"]
+mod lifecycle;
+
+#[path = "failures.rs"]
+mod failures;
+
+#[path = "install.rs"]
+mod install;
+
+#[path = "auth.rs"]
+mod auth;

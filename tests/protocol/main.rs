@@ -1,0 +1,14 @@
+//! Protocol-level integration tests: the real provider binary, started as Terraform starts it,
+//! driven over gRPC with mutual TLS (`cargo test --test protocol`).
+
+mod harness;
+mod values;
+
+mod emulator;
+mod garbage;
+mod lifecycle;
+mod mtls;
+mod schema;
+mod startup;
+mod stop;
+mod unsupported;

@@ -1,0 +1,68 @@
+//! RPCs this provider does not implement answer with an error diagnostic, not a gRPC error.
+
+use crate::harness::Plugin;
+use crate::values::{errors, raw};
+use terraform_provider_azuread::proto::tfplugin6 as pb;
+
+#[track_caller]
+fn assert_not_supported(diags: &[pb::Diagnostic], rpc: &str) {
+    let errs = errors(diags);
+    assert_eq!(errs.len(), 1, "{rpc}: {diags:#?}");
+    let text = format!("{} {}", errs[0].summary, errs[0].detail).to_ascii_lowercase();
+    assert!(
+        text.contains("not supported") || text.contains("does not implement"),
+        "{rpc}: the diagnostic should say it is not supported: {text}"
+    );
+}
+
+#[tokio::test]
+async fn unsupported_rpcs_answer_with_a_diagnostic() {
+    let plugin = Plugin::start().await;
+    let mut client = plugin.provider().await;
+
+    let read = client
+        .read_data_source(pb::read_data_source::Request {
+            type_name: "azuread_client_config".to_string(),
+            config: Some(raw(&[0x80])),
+            ..Default::default()
+        })
+        .await
+        .expect("ReadDataSource answers")
+        .into_inner();
+    assert_not_supported(&read.diagnostics, "ReadDataSource");
+    assert!(read.state.is_none());
+
+    let moved = client
+        .move_resource_state(pb::move_resource_state::Request {
+            source_provider_address: "registry.terraform.io/hashicorp/azuread".to_string(),
+            source_type_name: "azuread_something".to_string(),
+            source_schema_version: 0,
+            source_state: Some(pb::RawState {
+                json: br#"{"id":"x"}"#.to_vec(),
+                flatmap: Default::default(),
+            }),
+            target_type_name: "azuread_cross_tenant_partner".to_string(),
+            ..Default::default()
+        })
+        .await
+        .expect("MoveResourceState answers")
+        .into_inner();
+    assert_not_supported(&moved.diagnostics, "MoveResourceState");
+    assert!(moved.target_state.is_none());
+
+    let validate = client
+        .validate_data_resource_config(pb::validate_data_resource_config::Request {
+            type_name: "azuread_client_config".to_string(),
+            config: Some(raw(&[0x80])),
+        })
+        .await
+        .expect("ValidateDataResourceConfig answers")
+        .into_inner();
+    assert_not_supported(&validate.diagnostics, "ValidateDataResourceConfig");
+
+    // And the server still answers normally.
+    client
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .expect("GetMetadata");
+}

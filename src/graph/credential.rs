@@ -22,6 +22,8 @@ use azure_identity::{
     AzureCliCredential, AzureCliCredentialOptions, ClientSecretCredential,
     ClientSecretCredentialOptions,
 };
+use tokio::task::JoinError;
+use tokio_util::task::AbortOnDropHandle;
 
 use super::error::GraphError;
 use super::token::{CachedTokenSource, FetchedToken, TokenFetcher, TokenSource};
@@ -41,11 +43,18 @@ struct AzureCredentialFetcher {
 impl TokenFetcher for AzureCredentialFetcher {
     async fn fetch(&self) -> Result<FetchedToken, GraphError> {
         log::debug!("graph: requesting an access token ({})", self.origin);
-        let token = self
-            .credential
-            .get_token(&[self.scope.as_str()], None)
-            .await
-            .map_err(|error| auth_error(&error, &self.origin, &self.scrubbed))?;
+        // azure_identity 1.0 panics on some answers (an `expires_in` too large for a date), so
+        // the request runs as its own task: a panic there becomes an error, not a dead plugin.
+        let (credential, scope) = (self.credential.clone(), self.scope.clone());
+        let request = AbortOnDropHandle::new(tokio::spawn(async move {
+            credential.get_token(&[scope.as_str()], None).await
+        }));
+        let token = match request.await {
+            Ok(answer) => {
+                answer.map_err(|error| auth_error(&error, &self.origin, &self.scrubbed))?
+            }
+            Err(failure) => return Err(unusable_answer(failure, &self.origin, &self.scrubbed)),
+        };
         let lifetime = token.expires_on - OffsetDateTime::now_utc();
         Ok(FetchedToken {
             secret: token.token.secret().to_owned(),
@@ -202,6 +211,28 @@ fn auth_error(error: &azure_core::Error, origin: &str, secrets: &[Secret]) -> Gr
     }
 }
 
+/// The credential task ended without an answer: it panicked inside azure_identity (or was
+/// cancelled while the runtime shut down).
+fn unusable_answer(failure: JoinError, origin: &str, secrets: &[Secret]) -> GraphError {
+    let cause = match failure.try_into_panic() {
+        Ok(payload) => payload
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_owned()),
+        Err(_) => "the request was cancelled".to_owned(),
+    };
+    let message = format!(
+        "{origin} failed: the answer could not be used ({cause}). Check that authority_host \
+         (ARM_AUTHORITY_HOST) points at a Microsoft Entra token endpoint"
+    );
+    GraphError::Auth {
+        status: None,
+        code: None,
+        message: scrub(&message, secrets),
+    }
+}
+
 fn scrub(text: &str, secrets: &[Secret]) -> String {
     secrets
         .iter()
@@ -263,6 +294,52 @@ mod tests {
         );
         assert!(requests[0].body.contains("grant_type=client_credentials"));
         assert!(requests[0].body.contains("client_id=app-id"));
+    }
+
+    /// A token endpoint answering with absurd or negative lifetimes must not bring the plugin
+    /// down: the answer is refused or the token used with a bounded lifetime.
+    #[tokio::test]
+    async fn absurd_token_lifetimes_do_not_panic() {
+        // (lifetime, what the user gets: the token, or an error containing this text)
+        let cases = [
+            (
+                "9223372036854775807",
+                Err("could not be used (resulting value is out of range)"),
+            ),
+            ("250000000000", Ok(())),
+            ("1e300", Err("expected i64")),
+            ("\"forever\"", Err("expected i64")),
+            ("-5", Ok(())),
+            ("0", Ok(())),
+        ];
+        for (expires_in, expected) in cases {
+            let tls = TestTls::generate();
+            let body = format!(
+                r#"{{"token_type":"Bearer","expires_in":{expires_in},"access_token":"odd-token"}}"#
+            );
+            let server = TestServer::start_tls(&tls, vec![Reply::json(200, &body)]).await;
+            let source = client_secret_token_source(
+                &server.url(),
+                "00000000-0000-0000-0000-000000000001",
+                "app-id",
+                SECRET,
+                "https://graph.microsoft.com/.default",
+                tls.trusting_client(),
+            )
+            .expect("token source");
+            match (source.bearer(&ctx()).await, expected) {
+                (Ok(token), Ok(())) => assert_eq!(token, "odd-token"),
+                (Err(error), Err(needle)) => {
+                    let text = error.to_string();
+                    assert!(matches!(error, GraphError::Auth { .. }), "{text}");
+                    assert!(text.contains("client secret: token request to"), "{text}");
+                    assert!(text.contains(needle), "expires_in {expires_in}: {text}");
+                }
+                (outcome, expected) => {
+                    panic!("expires_in {expires_in}: got {outcome:?}, expected {expected:?}")
+                }
+            }
+        }
     }
 
     #[tokio::test]

@@ -13,6 +13,8 @@ use super::error::GraphError;
 
 /// How long before expiry a cached token is replaced.
 const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+/// Longest lifetime we believe of a token, whatever the token endpoint says.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Hands out the bearer token for Graph requests.
 #[async_trait]
@@ -78,7 +80,10 @@ impl CachedTokenSource {
         }
 
         match self.fetcher.fetch().await {
-            Ok(fetched) => {
+            Ok(mut fetched) => {
+                // Entra issues tokens for at most a day; a larger figure is a broken answer and
+                // would overflow the clock arithmetic below.
+                fetched.expires_in = fetched.expires_in.min(MAX_TOKEN_LIFETIME);
                 let fetched_at = Instant::now();
                 // Short-lived tokens (emulators, tests) refresh at half-life instead.
                 let margin = REFRESH_MARGIN.min(fetched.expires_in / 2);

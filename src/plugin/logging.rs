@@ -84,6 +84,21 @@ pub fn init(module: &'static str) {
     );
     if log::set_boxed_logger(Box::new(HclogLogger { module })).is_ok() {
         log::set_max_level(level);
+        // A panic caught by a task boundary (see graph::credential) is reported as one
+        // structured error line that Terraform shows at every log level, not as raw text.
+        std::panic::set_hook(Box::new(|info| {
+            let location = info
+                .location()
+                .map(|at| format!(" at {}:{}", at.file(), at.line()))
+                .unwrap_or_default();
+            let cause = info
+                .payload()
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("unknown cause");
+            log::error!("internal error{location}: {cause}; please report it");
+        }));
     }
 }
 

@@ -91,12 +91,7 @@ pub fn init(module: &'static str) {
                 .location()
                 .map(|at| format!(" at {}:{}", at.file(), at.line()))
                 .unwrap_or_default();
-            let cause = info
-                .payload()
-                .downcast_ref::<&str>()
-                .copied()
-                .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
-                .unwrap_or("unknown cause");
+            let cause = super::panic_guard::panic_cause(info.payload());
             log::error!("internal error{location}: {cause}; please report it");
         }));
     }

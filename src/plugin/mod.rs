@@ -8,6 +8,7 @@ pub mod goplugin;
 pub mod handshake;
 pub mod logging;
 pub mod number;
+pub mod panic_guard;
 pub mod path;
 pub mod schema;
 pub mod serve;

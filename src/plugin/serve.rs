@@ -73,6 +73,7 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
         .set_service_status("plugin", tonic_health::ServingStatus::Serving)
         .await;
     let router = tonic::transport::Server::builder()
+        .layer(super::panic_guard::layer())
         .add_service(health_service)
         .add_service(
             ProviderServer::new(ProviderRpc::new(provider))

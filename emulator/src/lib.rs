@@ -171,6 +171,30 @@ impl Emulator {
         }
     }
 
+    /// Out-of-band cross-tenant sync setup: gives the partner an identitySynchronization policy
+    /// (which blocks its deletion). False when the partner does not exist or is not an object.
+    pub fn put_identity_sync(&self, tenant_id: &str, policy: Value) -> bool {
+        let (Value::Object(mut policy), key) = (policy, tenant_id.to_ascii_lowercase()) else {
+            return false;
+        };
+        let mut store = lock(&self.shared.store);
+        let Some(partner) = store.partners.get_mut(&key) else {
+            return false;
+        };
+        policy.insert("tenantId".into(), Value::String(key));
+        partner.identity_sync = Some(policy);
+        true
+    }
+
+    /// Out-of-band removal of a partner's identitySynchronization policy; true when one existed.
+    pub fn remove_identity_sync(&self, tenant_id: &str) -> bool {
+        lock(&self.shared.store)
+            .partners
+            .get_mut(&tenant_id.to_ascii_lowercase())
+            .and_then(|partner| partner.identity_sync.take())
+            .is_some()
+    }
+
     /// Out-of-band delete; true when something was removed.
     pub fn remove_partner(&self, tenant_id: &str) -> bool {
         lock(&self.shared.store)

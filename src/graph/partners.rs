@@ -13,6 +13,7 @@ use super::error::GraphError;
 const POLICIES: &str = "policies";
 const POLICY: &str = "crossTenantAccessPolicy";
 const PARTNERS: &str = "partners";
+const IDENTITY_SYNC: &str = "identitySynchronization";
 
 impl GraphClient {
     /// `POST .../partners`; Graph answers 201 with the new partner.
@@ -120,6 +121,27 @@ impl GraphClient {
     }
 
     /// `DELETE .../partners/{tenantId}`; `true` when deleted, `false` when it was already gone.
+    /// The partner's cross-tenant synchronization policy, if it has one (404 = none). Graph
+    /// refuses to delete a partner while this child exists.
+    pub async fn get_identity_sync(
+        &self,
+        tenant_id: &str,
+        ctx: &OpContext,
+    ) -> Result<Option<Value>, GraphError> {
+        let request = GraphRequest {
+            method: Method::GET,
+            segments: &[POLICIES, POLICY, PARTNERS, tenant_id, IDENTITY_SYNC],
+            body: None,
+            pass_through: &[404],
+        };
+        let response = self.send(request, ctx).await?;
+        if response.status == 404 {
+            return Ok(None);
+        }
+        expect_status(&response, &[200], "200 OK")?;
+        response.json().map(Some)
+    }
+
     pub async fn delete_partner(
         &self,
         tenant_id: &str,

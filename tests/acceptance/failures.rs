@@ -425,3 +425,57 @@ fn failed_delete_keeps_state(tool: Tool) {
     assert!(ws.emulator.partners().is_empty());
 }
 both_tools!(failed_delete_keeps_state);
+
+/// Graph refuses to delete a partner that has a cross-tenant synchronization policy: the destroy
+/// says so (naming the policy and how to remove it), keeps the state, and works once it is gone.
+fn destroy_with_sync_policy_explains(tool: Tool) {
+    let ws = Workspace::new(tool);
+    ws.write_config(&partner(TENANT, ""));
+    ws.apply();
+    assert!(ws.emulator.put_identity_sync(
+        TENANT,
+        json!({"displayName": "Fabrikam sync", "userSyncInbound": {"isSyncAllowed": true}})
+    ));
+    ws.emulator.clear_log();
+
+    let run = ws.run(&["destroy", "-auto-approve", "-no-color"]);
+    let out = run.combined();
+    assert!(!run.success, "{out}");
+    assert!(
+        out.contains("has a cross-tenant synchronization policy"),
+        "{out}"
+    );
+    assert!(out.contains("\"Fabrikam sync\""), "{out}");
+    assert!(
+        out.contains(&format!(
+            "/policies/crossTenantAccessPolicy/partners/{TENANT}/identitySynchronization),"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("request-id"), "{out}");
+    let seen: Vec<String> = ws
+        .partner_requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    let partner_path = Workspace::partner_url_path(TENANT);
+    assert_eq!(
+        seen,
+        [
+            format!("GET {partner_path}"),
+            format!("DELETE {partner_path}"),
+            format!("GET {partner_path}/identitySynchronization"),
+        ],
+        "refresh, the refused delete (not retried), then the check for the policy"
+    );
+    assert_eq!(
+        ws.state_values(ADDRESS)["id"],
+        TENANT,
+        "the partner stays in state"
+    );
+
+    assert!(ws.emulator.remove_identity_sync(TENANT));
+    ws.ok(&["destroy", "-auto-approve", "-no-color"]);
+    assert!(ws.emulator.partners().is_empty());
+}
+both_tools!(destroy_with_sync_policy_explains);

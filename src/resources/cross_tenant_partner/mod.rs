@@ -188,6 +188,29 @@ fn report(diags: &mut Diagnostics, action: &str, tenant: &str, e: &GraphError) {
     );
 }
 
+/// The delete failed because the partner still has a cross-tenant synchronization policy.
+fn report_sync_policy(
+    diags: &mut Diagnostics,
+    tenant: &str,
+    policy: &serde_json::Value,
+    e: &GraphError,
+) {
+    let name = policy
+        .get("displayName")
+        .and_then(|name| name.as_str())
+        .map(|name| format!(" ({name:?})"))
+        .unwrap_or_default();
+    diags.error(
+        format!("Could not delete cross-tenant access partner {tenant}: it has a cross-tenant synchronization policy"),
+        format!(
+            "{e}\n\nThis partner has an identitySynchronization policy{name}, and Graph refuses to \
+             delete a partner while it exists. Delete that policy first (Entra admin center: \
+             Cross-tenant synchronization, or DELETE {PATH_PREFIX}{tenant}/identitySynchronization), \
+             then run the destroy again. The partner stays in the Terraform state until then."
+        ),
+    );
+}
+
 #[async_trait]
 impl Resource for CrossTenantPartner {
     fn type_name(&self) -> &'static str {
@@ -345,13 +368,23 @@ impl Resource for CrossTenantPartner {
                 map.insert(tenant.to_ascii_lowercase(), Instant::now());
             }
             Err(e) => {
-                report(diags, "delete", &tenant, &e);
-                if e.status() == Some(400) || e.is_conflict() {
-                    diags.warning(
-                        "A partner with cross-tenant sync cannot be deleted",
-                        "If this partner has an identitySynchronization policy, delete that policy first; Graph refuses to delete the partner while it exists.",
-                    );
+                // Graph does not document the status it gives while a sync policy exists, so
+                // look for the policy itself instead of guessing from the status code.
+                let refused = e
+                    .status()
+                    .is_some_and(|status| (400..500).contains(&status));
+                if refused {
+                    match graph.get_identity_sync(&tenant, &op).await {
+                        Ok(Some(policy)) => {
+                            return report_sync_policy(diags, &tenant, &policy, &e);
+                        }
+                        Ok(None) => {}
+                        Err(check) => log::debug!(
+                            "could not check partner {tenant} for an identitySynchronization policy: {check}"
+                        ),
+                    }
                 }
+                report(diags, "delete", &tenant, &e);
             }
         }
     }

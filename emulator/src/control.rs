@@ -28,6 +28,7 @@ pub(crate) fn put_partner(shared: &Shared, id: &str, mut object: Map<String, Val
             object,
             identity_sync,
             created: None,
+            before_update: None,
         },
     );
 }

@@ -32,6 +32,12 @@ pub enum FaultKind {
     ReplicationLag { window_ms: u64 },
     /// POST of a partner returns 409 for `window_ms` after a delete of the same tenant id.
     DeleteLag { window_ms: u64 },
+    /// GET of a partner shows it as it was before its last PATCH for `window_ms` after that
+    /// PATCH (eventual consistency of updates).
+    UpdateLag { window_ms: u64 },
+    /// Answer a write with 204 No Content without carrying it out (an update Graph accepted
+    /// but did not apply).
+    IgnoreWrite,
 }
 
 /// A fault as posted to `/_emulator/faults`.
@@ -71,6 +77,7 @@ pub(crate) enum FaultAction {
     },
     Drop,
     DropResponse,
+    IgnoreWrite,
 }
 
 /// What to do with one request.
@@ -147,8 +154,11 @@ impl FaultSet {
                 }),
                 FaultKind::Drop => Some(FaultAction::Drop),
                 FaultKind::DropResponse => Some(FaultAction::DropResponse),
+                FaultKind::IgnoreWrite => Some(FaultAction::IgnoreWrite),
                 FaultKind::Latency { .. } => None,
-                FaultKind::ReplicationLag { .. } | FaultKind::DeleteLag { .. } => continue,
+                FaultKind::ReplicationLag { .. }
+                | FaultKind::DeleteLag { .. }
+                | FaultKind::UpdateLag { .. } => continue,
             };
             if action.is_some() && decision.action.is_some() {
                 continue;
@@ -175,6 +185,14 @@ impl FaultSet {
     pub fn replication_lag(&self) -> Option<Duration> {
         self.faults.iter().find_map(|f| match f.spec.kind {
             FaultKind::ReplicationLag { window_ms } => Some(Duration::from_millis(window_ms)),
+            _ => None,
+        })
+    }
+
+    /// The update-lag window (reads show the object before its last PATCH), when active.
+    pub fn update_lag(&self) -> Option<Duration> {
+        self.faults.iter().find_map(|f| match f.spec.kind {
+            FaultKind::UpdateLag { window_ms } => Some(Duration::from_millis(window_ms)),
             _ => None,
         })
     }

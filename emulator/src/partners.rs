@@ -156,6 +156,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Reply, Reply> {
         object,
         identity_sync: None,
         created: Some(Instant::now()),
+        before_update: None,
     };
     let rendered = render_partner(&stored.object);
     store.partners.insert(id.clone(), stored);
@@ -173,13 +174,29 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Reply, Reply> {
 pub(crate) fn get(ctx: &Ctx<'_>, id: &str) -> Result<Reply, Reply> {
     authorize(ctx, false)?;
     let key = id.to_ascii_lowercase();
-    let lag = lock(&ctx.shared.faults).replication_lag();
+    let (lag, update_lag) = {
+        let faults = lock(&ctx.shared.faults);
+        (faults.replication_lag(), faults.update_lag())
+    };
     let store = lock(&ctx.shared.store);
     let partner = store.partners.get(&key).ok_or_else(|| not_found(id))?;
     if lag.is_some_and(|w| partner.created.is_some_and(|c| c.elapsed() < w)) {
         return Err(not_found(id));
     }
-    let value = render_with_expand(partner, expand_sync(ctx));
+    let stale = partner
+        .before_update
+        .as_ref()
+        .filter(|(_, at)| update_lag.is_some_and(|w| at.elapsed() < w));
+    let value = match stale {
+        Some((object, _)) => render_with_expand(
+            &StoredPartner {
+                object: object.clone(),
+                ..partner.clone()
+            },
+            expand_sync(ctx),
+        ),
+        None => render_with_expand(partner, expand_sync(ctx)),
+    };
     drop(store);
     Ok(Reply::json(
         200,
@@ -212,6 +229,7 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Result<Reply, Reply> {
         .partners
         .get_mut(&id.to_ascii_lowercase())
         .ok_or_else(|| not_found(id))?;
+    partner.before_update = Some((partner.object.clone(), Instant::now()));
     for (k, v) in without_annotations(body) {
         if k != "tenantId" {
             partner.object.insert(k, v);

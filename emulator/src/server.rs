@@ -196,6 +196,7 @@ async fn handle(
             status,
             retry_after,
         }) => fault_reply(status, retry_after),
+        Some(FaultAction::IgnoreWrite) => Reply::empty(204),
         None => dispatch(&ctx, &route),
     };
     entry.status = reply.status;

@@ -17,6 +17,9 @@ pub(crate) struct StoredPartner {
     pub identity_sync: Option<Map<String, Value>>,
     /// When it was created through Graph (None for out-of-band edits).
     pub created: Option<Instant>,
+    /// The object as it was before the last PATCH, and when that PATCH happened (what reads
+    /// show during an update-lag fault).
+    pub before_update: Option<(Map<String, Value>, Instant)>,
 }
 
 /// Directory objects.

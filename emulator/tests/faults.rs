@@ -1,5 +1,5 @@
 //! Fault injection: throttling with and without Retry-After, 500/503, dropped connections,
-//! latency, seeded probability, replication lag and delete lag.
+//! latency, seeded probability, replication lag, delete lag, update lag and ignored writes.
 
 mod common;
 
@@ -313,4 +313,103 @@ async fn clearing_faults() {
         .control(Method::POST, "/faults", Some(json!({"kind": "explode"})))
         .await;
     assert_eq!(bad.status(), 400);
+}
+
+async fn mfa_accepted(h: &Harness, path: &str, token: &str) -> Option<bool> {
+    let body: Value = h
+        .send(Method::GET, path, token, None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    body["inboundTrust"]["isMfaAccepted"].as_bool()
+}
+
+#[tokio::test]
+async fn reads_show_the_old_object_during_update_lag() {
+    let h = start().await;
+    let token = h.token().await;
+    let path = format!("{PARTNERS}/{TENANT_A}");
+    let trust = |mfa: bool| json!({"isMfaAccepted": mfa, "isCompliantDeviceAccepted": false, "isHybridAzureADJoinedDeviceAccepted": false});
+    let created = h
+        .create(
+            &token,
+            json!({"tenantId": TENANT_A, "inboundTrust": trust(false)}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    add_fault(
+        &h,
+        json!({"kind": "update_lag", "window_ms": LAG_WINDOW_MS}),
+    )
+    .await;
+    let patched = Instant::now();
+    let patch = json!({"inboundTrust": trust(true)});
+    assert_eq!(
+        h.send(Method::PATCH, &path, &token, Some(patch))
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(
+        mfa_accepted(&h, &path, &token).await,
+        Some(false),
+        "the read inside the window is stale"
+    );
+    assert!(
+        patched.elapsed() < LAG_WINDOW,
+        "first GET must be inside the window"
+    );
+    poll_until(|| async { mfa_accepted(&h, &path, &token).await == Some(true) }).await;
+    assert!(patched.elapsed() >= LAG_WINDOW);
+}
+
+#[tokio::test]
+async fn ignored_write_answers_204_and_changes_nothing() {
+    let h = start().await;
+    let token = h.token().await;
+    let path = format!("{PARTNERS}/{TENANT_A}");
+    assert_eq!(
+        h.create(&token, json!({"tenantId": TENANT_A}))
+            .await
+            .status(),
+        201
+    );
+    add_fault(
+        &h,
+        json!({"kind": "ignore_write", "route": "partner", "method": "PATCH", "count": 1}),
+    )
+    .await;
+    let patch = json!({"inboundTrust": {"isMfaAccepted": true}});
+    let ignored = h
+        .send(Method::PATCH, &path, &token, Some(patch.clone()))
+        .await;
+    assert_eq!(ignored.status(), 204);
+    let body: Value = h
+        .send(Method::GET, &path, &token, None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        body["inboundTrust"],
+        Value::Null,
+        "the ignored PATCH changed nothing"
+    );
+    assert_eq!(
+        h.send(Method::PATCH, &path, &token, Some(patch))
+            .await
+            .status(),
+        204
+    );
+    let body: Value = h
+        .send(Method::GET, &path, &token, None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        body["inboundTrust"]["isMfaAccepted"], true,
+        "the fault was used up"
+    );
 }

@@ -73,7 +73,7 @@ impl GraphResponse {
     }
 
     /// Graph's `request-id` header, for log lines.
-    fn request_id(&self) -> &str {
+    pub(crate) fn request_id(&self) -> &str {
         header_text(&self.headers, "request-id")
     }
 }

@@ -33,6 +33,7 @@ pub use credential::{
 pub use error::{ErrorDetail, GraphError, HttpFailure};
 pub use federated::{federated_token_source, FederatedSource};
 pub use managed_identity::{managed_identity_token_source, DEFAULT_IMDS_ENDPOINT};
+pub use partners::PartnerPoll;
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use tls::{build_http_client, extra_root_certificates, load_pem_certificates};
 pub use token::{CachedTokenSource, FetchedToken, TokenFetcher, TokenSource};

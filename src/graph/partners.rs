@@ -103,13 +103,14 @@ impl GraphClient {
         }
     }
 
-    /// `PATCH .../partners/{tenantId}`; success is 204 (a 200 is tolerated).
+    /// `PATCH .../partners/{tenantId}`; success is 204 (a 200 is tolerated). Returns Graph's
+    /// request-id for the PATCH, for messages about what followed it.
     pub async fn update_partner(
         &self,
         tenant_id: &str,
         patch: &Value,
         ctx: &OpContext,
-    ) -> Result<(), GraphError> {
+    ) -> Result<String, GraphError> {
         let request = GraphRequest {
             method: Method::PATCH,
             segments: &[POLICIES, POLICY, PARTNERS, tenant_id],
@@ -117,10 +118,54 @@ impl GraphClient {
             pass_through: &[],
         };
         let response = self.send(request, ctx).await?;
-        expect_status(&response, &[204, 200], "204 No Content")
+        expect_status(&response, &[204, 200], "204 No Content")?;
+        Ok(response.request_id().to_owned())
     }
 
-    /// `DELETE .../partners/{tenantId}`; `true` when deleted, `false` when it was already gone.
+    /// Reads the partner until `settled` accepts what Graph shows (reads are eventually
+    /// consistent after a write) or the deadline is near. A 404 counts as not settled.
+    pub async fn poll_partner_until(
+        &self,
+        tenant_id: &str,
+        ctx: &OpContext,
+        settled: impl Fn(&Value) -> bool,
+    ) -> Result<PartnerPoll, GraphError> {
+        let operation = format!("reading back partner {tenant_id}");
+        let mut poll = PartnerPoll {
+            last: None,
+            settled: false,
+            reads: 0,
+        };
+        loop {
+            match self.get_partner(tenant_id, ctx).await {
+                Ok(found) => {
+                    poll.reads += 1;
+                    poll.settled = found.as_ref().is_some_and(&settled);
+                    poll.last = found;
+                    if poll.settled {
+                        return Ok(poll);
+                    }
+                }
+                // The deadline cut a read short: report what the earlier reads saw.
+                Err(error) if error.is_timeout() && poll.reads > 0 => return Ok(poll),
+                Err(error) => return Err(error),
+            }
+            let wait = self.retry_policy().poll_delay(poll.reads);
+            if Instant::now() + wait >= ctx.deadline {
+                return Ok(poll);
+            }
+            log::debug!(
+                "graph: partner {tenant_id} does not show the change yet, reading again in {} ms",
+                wait.as_millis()
+            );
+            tokio::select! {
+                biased;
+                () = ctx.cancel.cancelled() => return Err(cancelled(&operation)),
+                () = sleep(wait) => {}
+            }
+        }
+    }
+
     /// The partner's cross-tenant synchronization policy, if it has one (404 = none). Graph
     /// refuses to delete a partner while this child exists.
     pub async fn get_identity_sync(
@@ -142,6 +187,7 @@ impl GraphClient {
         response.json().map(Some)
     }
 
+    /// `DELETE .../partners/{tenantId}`; `true` when deleted, `false` when it was already gone.
     pub async fn delete_partner(
         &self,
         tenant_id: &str,
@@ -160,6 +206,17 @@ impl GraphClient {
         expect_status(&response, &[204, 200], "204 No Content")?;
         Ok(true)
     }
+}
+
+/// What [`GraphClient::poll_partner_until`] saw.
+#[derive(Debug)]
+pub struct PartnerPoll {
+    /// The last read: `None` when it was a 404.
+    pub last: Option<Value>,
+    /// Whether the last read satisfied the condition.
+    pub settled: bool,
+    /// How many reads completed.
+    pub reads: u32,
 }
 
 /// A success status other than the documented one means we misunderstand Graph: say so.

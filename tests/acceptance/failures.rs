@@ -6,17 +6,6 @@ use crate::harness::*;
 use graph_emulator::{FaultKind, FaultSpec};
 use serde_json::json;
 
-fn fault(route: &str, method: &str, kind: FaultKind, count: u64) -> FaultSpec {
-    FaultSpec {
-        route: route.into(),
-        method: Some(method.into()),
-        kind,
-        count: Some(count),
-        probability: None,
-        seed: None,
-    }
-}
-
 // 10. Create of an existing partner fails with the import hint; nothing else is written.
 fn existing_partner_shows_import_hint(tool: Tool) {
     let ws = Workspace::new(tool);

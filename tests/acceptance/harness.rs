@@ -2,7 +2,7 @@
 //! in-process Graph emulator, and exposes what a user sees: command output, state, and the
 //! requests Graph received.
 
-use graph_emulator::{Emulator, EmulatorConfig, LoggedRequest};
+use graph_emulator::{Emulator, EmulatorConfig, FaultKind, FaultSpec, LoggedRequest};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -314,6 +314,18 @@ impl Workspace {
 }
 
 /// `resource "azuread_cross_tenant_partner" "test" { tenant_id = ...; <body> }`
+/// A fault on `route` and `method` for the next `count` matching requests.
+pub fn fault(route: &str, method: &str, kind: FaultKind, count: u64) -> FaultSpec {
+    FaultSpec {
+        route: route.into(),
+        method: Some(method.into()),
+        kind,
+        count: Some(count),
+        probability: None,
+        seed: None,
+    }
+}
+
 pub fn partner(tenant: &str, body: &str) -> String {
     format!("resource \"azuread_cross_tenant_partner\" \"test\" {{\n  tenant_id = \"{tenant}\"\n{body}\n}}\n")
 }

@@ -10,6 +10,9 @@ mod lifecycle;
 #[path = "failures.rs"]
 mod failures;
 
+#[path = "consistency.rs"]
+mod consistency;
+
 #[path = "install.rs"]
 mod install;
 

@@ -5,11 +5,12 @@ mod convert;
 mod plan;
 pub mod schema;
 mod validate;
+mod verify;
 
 pub use convert::{create_body, partner_patch, PartnerPatch};
 pub use validate::{is_guid, parse_duration};
 
-use crate::graph::{GraphClient, GraphError, OpContext, RetryPolicy};
+use crate::graph::{GraphClient, GraphError, OpContext, PartnerPoll, RetryPolicy};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::path::AttributePath;
 use crate::plugin::schema::Schema;
@@ -18,7 +19,7 @@ use crate::plugin::value::Value;
 use crate::provider::ConfiguredClient;
 use async_trait::async_trait;
 use convert::attr;
-use schema::TIMEOUT_OPERATIONS;
+use schema::{Section, SECTIONS, TIMEOUT_OPERATIONS};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -188,6 +189,36 @@ fn report(diags: &mut Diagnostics, action: &str, tenant: &str, e: &GraphError) {
     );
 }
 
+/// Graph accepted the PATCH but kept showing other values for some sections until the deadline.
+fn report_not_applied(
+    diags: &mut Diagnostics,
+    tenant: &str,
+    request_id: &str,
+    sections: &[&str],
+    poll: &PartnerPoll,
+) {
+    let seen = if poll.last.is_some() {
+        "still showed a different value"
+    } else {
+        "could not find the partner"
+    };
+    for section in sections {
+        diags.error_at(
+            AttributePath::attr(section),
+            format!("Graph did not apply the change to {section}"),
+            format!(
+                "Graph accepted the update of cross-tenant access partner {tenant} (PATCH answered \
+                 204, request-id: {request_id}), but after {} read(s) within the update timeout \
+                 it {seen} for {section}. The state now records what Graph holds, so the next \
+                 plan shows the difference again. Run apply again, or raise timeouts.update if \
+                 Graph is slow to show changes; if it persists, quote the request-id to \
+                 Microsoft support.",
+                poll.reads
+            ),
+        );
+    }
+}
+
 /// The delete failed because the partner still has a cross-tenant synchronization policy.
 fn report_sync_policy(
     diags: &mut Diagnostics,
@@ -334,15 +365,43 @@ impl Resource for CrossTenantPartner {
         let Some(patch) = partner_patch(&req.prior_state, &req.planned_state) else {
             return with_computed(&req.planned_state, None);
         };
-        if let Err(e) = graph.update_partner(&tenant, &patch.into_json(), &op).await {
-            report(diags, "update", &tenant, &e);
-            return req.prior_state;
-        }
-        match graph.get_partner(&tenant, &op).await {
-            Ok(partner) => with_computed(&req.planned_state, partner.as_ref()),
+        let changed: Vec<&'static Section> = SECTIONS
+            .iter()
+            .filter(|section| patch.0.contains_key(section.graph))
+            .collect();
+        let request_id = match graph.update_partner(&tenant, &patch.into_json(), &op).await {
+            Ok(request_id) => request_id,
             Err(e) => {
+                report(diags, "update", &tenant, &e);
+                return req.prior_state;
+            }
+        };
+        let planned = &req.planned_state;
+        let shows_plan = |partner: &serde_json::Value| {
+            verify::sections_not_applied(partner, planned, &changed).is_empty()
+        };
+        match graph.poll_partner_until(&tenant, &op, shows_plan).await {
+            Ok(PartnerPoll {
+                last: Some(partner),
+                settled: true,
+                ..
+            }) => with_computed(planned, Some(&partner)),
+            Ok(poll) => {
+                let not_applied = match &poll.last {
+                    Some(partner) => verify::sections_not_applied(partner, planned, &changed),
+                    None => changed.iter().map(|section| section.tf).collect(),
+                };
+                report_not_applied(diags, &tenant, &request_id, &not_applied, &poll);
+                // Record what Graph holds, so the next plan shows what is still missing.
+                match &poll.last {
+                    Some(partner) => state_from_graph(partner, planned),
+                    None => req.prior_state,
+                }
+            }
+            Err(e) => {
+                // The PATCH was accepted; only the confirmation failed. Keep the plan.
                 log::warn!("read-back after updating partner {tenant} failed: {e}");
-                with_computed(&req.planned_state, None)
+                with_computed(planned, None)
             }
         }
     }

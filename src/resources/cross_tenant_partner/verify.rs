@@ -1,0 +1,199 @@
+//! Whether Graph shows an update: compares a read-back with the planned state, section by
+//! section. A `204` only says Graph accepted the PATCH (azuread#1517 is a setting that was
+//! accepted and not applied), and reads are eventually consistent, so the update handler polls
+//! until this says every changed section is there.
+//!
+//! The comparison is deliberately one-sided: what the plan sets must be in Graph, while what the
+//! plan leaves unset inside a section may come back filled in, and an unset flag may come back
+//! as `false` or `null`. Graph documents neither detail, and a false alarm here would fail
+//! every update.
+
+use super::convert::{attr, sections_from_graph};
+use super::schema::Section;
+use crate::plugin::value::Value;
+use serde_json::Value as Json;
+
+/// The Terraform names of the `changed` sections whose planned value `partner` does not show.
+pub fn sections_not_applied(
+    partner: &Json,
+    planned: &Value,
+    changed: &[&'static Section],
+) -> Vec<&'static str> {
+    let shown = sections_from_graph(partner, planned);
+    changed
+        .iter()
+        .filter(|section| {
+            let in_graph = shown.get(section.tf).unwrap_or(&Value::Null);
+            !shows(in_graph, attr(planned, section.tf))
+        })
+        .map(|section| section.tf)
+        .collect()
+}
+
+/// A section planned as null (reset to inherit) must read as null; a configured one must be
+/// covered by what Graph holds.
+fn shows(in_graph: &Value, planned: &Value) -> bool {
+    if planned.is_null() {
+        in_graph.is_null()
+    } else {
+        covers(in_graph, planned)
+    }
+}
+
+fn covers(in_graph: &Value, planned: &Value) -> bool {
+    match planned {
+        Value::Null => true,
+        Value::Bool(false) => matches!(in_graph, Value::Bool(false) | Value::Null),
+        Value::Object(members) => {
+            let none = Default::default();
+            let shown = match in_graph {
+                Value::Object(shown) => shown,
+                Value::Null => &none,
+                _ => return false,
+            };
+            members
+                .iter()
+                .all(|(name, value)| covers(shown.get(name).unwrap_or(&Value::Null), value))
+        }
+        _ => in_graph.semantically_equal(planned),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::cross_tenant_partner::schema::SECTIONS;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    fn section(tf: &str) -> &'static Section {
+        SECTIONS
+            .iter()
+            .find(|section| section.tf == tf)
+            .expect("known section")
+    }
+
+    fn object(members: &[(&str, Value)]) -> Value {
+        Value::Object(
+            members
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+
+    fn target(target: &str, kind: &str) -> Value {
+        object(&[
+            ("target", Value::String(target.into())),
+            ("target_type", Value::String(kind.into())),
+        ])
+    }
+
+    fn planned(sections: &[(&str, Value)]) -> Value {
+        let mut state: Vec<(&str, Value)> = SECTIONS.iter().map(|s| (s.tf, Value::Null)).collect();
+        for (name, value) in sections {
+            if let Some(slot) = state.iter_mut().find(|(tf, _)| tf == name) {
+                slot.1 = value.clone();
+            }
+        }
+        object(&state)
+    }
+
+    fn trust(mfa: bool) -> Value {
+        object(&[
+            ("is_compliant_device_accepted", Value::Bool(false)),
+            (
+                "is_hybrid_azure_ad_joined_device_accepted",
+                Value::Bool(false),
+            ),
+            ("is_mfa_accepted", Value::Bool(mfa)),
+        ])
+    }
+
+    #[test]
+    fn a_stale_flag_is_reported_and_the_applied_one_is_not() {
+        let plan = planned(&[("inbound_trust", trust(true))]);
+        let changed = [section("inbound_trust")];
+        let stale = json!({"tenantId": "t", "inboundTrust": {"isMfaAccepted": false}});
+        let applied = json!({"tenantId": "t", "inboundTrust": {"isMfaAccepted": true}});
+        assert_eq!(
+            sections_not_applied(&stale, &plan, &changed),
+            ["inbound_trust"]
+        );
+        assert!(sections_not_applied(&applied, &plan, &changed).is_empty());
+    }
+
+    #[test]
+    fn a_reset_section_must_read_as_null() {
+        let plan = planned(&[]);
+        let changed = [
+            section("inbound_trust"),
+            section("automatic_user_consent_settings"),
+        ];
+        let still_set = json!({"inboundTrust": {"isMfaAccepted": true},
+            "automaticUserConsentSettings": {"inboundAllowed": null, "outboundAllowed": null}});
+        let reset = json!({"inboundTrust": null,
+            "automaticUserConsentSettings": {"inboundAllowed": null, "outboundAllowed": null}});
+        assert_eq!(
+            sections_not_applied(&still_set, &plan, &changed),
+            ["inbound_trust"]
+        );
+        assert!(sections_not_applied(&reset, &plan, &changed).is_empty());
+    }
+
+    #[test]
+    fn false_flags_may_read_back_as_null() {
+        let consent = object(&[
+            ("inbound_allowed", Value::Bool(false)),
+            ("outbound_allowed", Value::Bool(false)),
+        ]);
+        let plan = planned(&[("automatic_user_consent_settings", consent)]);
+        let changed = [section("automatic_user_consent_settings")];
+        for shown in [
+            json!({"automaticUserConsentSettings": {"inboundAllowed": false, "outboundAllowed": false}}),
+            json!({"automaticUserConsentSettings": {"inboundAllowed": null, "outboundAllowed": null}}),
+        ] {
+            assert!(
+                sections_not_applied(&shown, &plan, &changed).is_empty(),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn targets_compare_as_sets_and_an_unplanned_half_may_be_filled_in() {
+        let users = object(&[
+            ("access_type", Value::String("allowed".into())),
+            (
+                "targets",
+                Value::Set(vec![target("AllUsers", "user"), target("g-1", "group")]),
+            ),
+        ]);
+        let b2b = object(&[("users_and_groups", users), ("applications", Value::Null)]);
+        let plan = planned(&[("b2b_collaboration_inbound", b2b)]);
+        let changed = [section("b2b_collaboration_inbound")];
+        let shown = json!({"b2bCollaborationInbound": {
+            "usersAndGroups": {"accessType": "allowed", "targets": [
+                {"target": "g-1", "targetType": "group"},
+                {"target": "AllUsers", "targetType": "user"}]},
+            "applications": {"accessType": "allowed", "targets": [
+                {"target": "AllApplications", "targetType": "application"}]}}});
+        assert!(sections_not_applied(&shown, &plan, &changed).is_empty());
+
+        let missing_target = json!({"b2bCollaborationInbound": {
+            "usersAndGroups": {"accessType": "allowed", "targets": [
+                {"target": "AllUsers", "targetType": "user"}]}}});
+        assert_eq!(
+            sections_not_applied(&missing_target, &plan, &changed),
+            ["b2b_collaboration_inbound"]
+        );
+    }
+
+    #[test]
+    fn only_changed_sections_are_checked() {
+        let plan = planned(&[("inbound_trust", trust(true))]);
+        let shown = json!({"inboundTrust": {"isMfaAccepted": true},
+            "tenantRestrictions": {"usersAndGroups": {"accessType": "blocked"}}});
+        assert!(sections_not_applied(&shown, &plan, &[section("inbound_trust")]).is_empty());
+    }
+}

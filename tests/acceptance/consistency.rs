@@ -1,5 +1,7 @@
-//! Read-after-write: an update is only reported done once Graph shows it (azuread#1517 was a
-//! setting accepted with 204 and not applied, noticed only on the next run).
+//! Graph's eventual consistency: an update is only reported done once Graph shows it
+//! (azuread#1517 was a setting accepted with 204 and not applied, noticed only on the next run),
+//! and a create that collides with Graph still finishing a delete is retried, not reported as
+//! "already exists".
 
 use crate::both_tools;
 use crate::harness::*;
@@ -100,3 +102,84 @@ fn an_update_graph_did_not_apply_is_an_error(tool: Tool) {
     );
 }
 both_tools!(an_update_graph_did_not_apply_is_an_error);
+
+fn delete_lag() -> FaultSpec {
+    FaultSpec {
+        route: "*".into(),
+        method: None,
+        kind: FaultKind::DeleteLag { window_ms: 1500 },
+        count: None,
+        probability: None,
+        seed: None,
+    }
+}
+
+/// Requests for the partner as "METHOD status", in order.
+fn partner_statuses(ws: &Workspace) -> Vec<String> {
+    ws.partner_requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.status))
+        .collect()
+}
+
+/// `apply -replace` deletes then re-creates the same tenant in one run: the 409s Graph gives
+/// while it finishes the delete are retried until the create succeeds.
+fn replace_rides_out_the_conflict_after_delete(tool: Tool) {
+    let ws = Workspace::new(tool);
+    ws.write_config(&partner(TENANT, TRUST_ON));
+    ws.apply();
+    ws.emulator.add_fault(delete_lag());
+    ws.clear_log();
+    ws.ok(&[
+        "apply",
+        "-auto-approve",
+        "-no-color",
+        &format!("-replace={ADDRESS}"),
+    ]);
+    let seen = partner_statuses(&ws);
+    let delete = seen
+        .iter()
+        .position(|r| r == "DELETE 204")
+        .expect("a DELETE");
+    let after: Vec<&str> = seen[delete + 1..]
+        .iter()
+        .map(String::as_str)
+        .filter(|r| r.starts_with("POST"))
+        .collect();
+    assert!(after.len() >= 2, "{seen:?}");
+    assert!(
+        after[..after.len() - 1].iter().all(|r| *r == "POST 409"),
+        "{seen:?}"
+    );
+    assert_eq!(after.last(), Some(&"POST 201"), "{seen:?}");
+    ws.emulator.clear_faults();
+    ws.assert_plan_empty();
+}
+both_tools!(replace_rides_out_the_conflict_after_delete);
+
+/// The same after a `destroy` in an earlier run: the new process did not see the delete, but
+/// Graph cannot read the partner, so the 409 is the delete still finishing, not a partner to
+/// import.
+fn create_right_after_a_destroy_is_retried(tool: Tool) {
+    let ws = Workspace::new(tool);
+    ws.write_config(&partner(TENANT, TRUST_ON));
+    ws.apply();
+    ws.emulator.add_fault(delete_lag());
+    ws.ok(&["destroy", "-auto-approve", "-no-color"]);
+    ws.clear_log();
+    ws.apply();
+    let seen = partner_statuses(&ws);
+    assert_eq!(
+        seen.first().map(String::as_str),
+        Some("POST 409"),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(&"GET 404".to_string()),
+        "the conflict was checked: {seen:?}"
+    );
+    assert!(seen.contains(&"POST 201".to_string()), "{seen:?}");
+    ws.emulator.clear_faults();
+    ws.assert_plan_empty();
+}
+both_tools!(create_right_after_a_destroy_is_retried);

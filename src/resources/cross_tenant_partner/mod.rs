@@ -82,7 +82,18 @@ impl CrossTenantPartner {
         map.contains_key(&key)
     }
 
-    /// POST, retrying a 409 only when this process just deleted the same partner.
+    /// Whether a 409 on create is Graph still finishing a delete of the same partner: this
+    /// process deleted it moments ago, or Graph cannot read it (so it does not exist for us).
+    async fn conflict_is_delete_lag(
+        &self,
+        graph: &GraphClient,
+        tenant: &str,
+        op: &OpContext,
+    ) -> bool {
+        self.deleted_recently(tenant) || matches!(graph.get_partner(tenant, op).await, Ok(None))
+    }
+
+    /// POST, retrying a 409 while it looks like the lag after a delete of the same partner.
     async fn post(
         &self,
         graph: &GraphClient,
@@ -94,13 +105,15 @@ impl CrossTenantPartner {
         let mut attempt = 0;
         loop {
             match graph.create_partner(body, op).await {
-                Err(e) if e.is_conflict() && self.deleted_recently(tenant) => {
+                Err(e)
+                    if e.is_conflict() && self.conflict_is_delete_lag(graph, tenant, op).await =>
+                {
                     attempt += 1;
                     let wait = policy.poll_delay(attempt);
                     if Instant::now() + wait >= op.deadline {
                         return Err(e);
                     }
-                    log::debug!("409 re-creating partner {tenant} deleted moments ago; retrying in {wait:?}");
+                    log::debug!("409 creating partner {tenant}, which was deleted moments ago; retrying in {wait:?}");
                     tokio::select! {
                         _ = op.cancel.cancelled() => return Err(e),
                         _ = tokio::time::sleep(wait) => {}

@@ -1,6 +1,7 @@
 //! When to retry a Graph request and how long to wait first.
 //!
-//! Same layering as hashicorp/azuread's HTTP layer: 429 and every 5xx except 501 are retried,
+//! Same layering as hashicorp/azuread's HTTP layer: 408, 424, 429 and every 5xx except 501 are
+//! retried,
 //! and so are connection failures of idempotent requests. `Retry-After` (seconds, possibly
 //! fractional) wins; otherwise exponential backoff with equal jitter, capped. The caller bounds
 //! the whole budget by the operation's deadline.
@@ -77,10 +78,11 @@ impl RetryPolicy {
         self.delay(attempt, None).min(self.max_poll_delay)
     }
 
-    /// Whether an HTTP status is worth retrying: throttling and transient server errors.
-    /// 501 Not Implemented will not change on a retry.
+    /// Whether an HTTP status is worth retrying: throttling, transient server errors, and the
+    /// two that Graph uses for its own eventual consistency (408 Request Timeout, 424 Failed
+    /// Dependency), which azuread retries too. 501 Not Implemented will not change on a retry.
     pub fn is_retryable_status(&self, status: u16) -> bool {
-        status == 429 || ((500..=599).contains(&status) && status != 501)
+        matches!(status, 408 | 424 | 429) || ((500..=599).contains(&status) && status != 501)
     }
 
     /// Whether a failed attempt of `method` may be sent again.
@@ -202,13 +204,13 @@ mod tests {
     #[test]
     fn only_throttling_and_transient_server_errors_are_retried() {
         let policy = RetryPolicy::default();
-        for status in [429, 500, 502, 503, 504, 599] {
+        for status in [408, 424, 429, 500, 502, 503, 504, 599] {
             assert!(
                 policy.is_retryable(&Method::POST, &http(status)),
                 "{status}"
             );
         }
-        for status in [400, 401, 403, 404, 409, 412, 501] {
+        for status in [400, 401, 403, 404, 409, 412, 422, 501] {
             assert!(
                 !policy.is_retryable(&Method::GET, &http(status)),
                 "{status}"

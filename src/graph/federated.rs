@@ -35,6 +35,20 @@ pub enum FederatedSource {
         bearer: String,
         audience: String,
     },
+    /// Azure Pipelines: `POST {url}?api-version=7.1&serviceConnectionId={id}` with the build's
+    /// `SYSTEM_ACCESSTOKEN` as bearer; the answer is `{"oidcToken": ...}`.
+    AzurePipelines {
+        url: url::Url,
+        bearer: String,
+        service_connection_id: String,
+    },
+}
+
+/// Which CI system's OIDC token endpoint [`RequestedAssertion`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RequestProtocol {
+    GitHubActions,
+    AzurePipelines,
 }
 
 /// A fixed token given by the user.
@@ -82,11 +96,12 @@ impl ClientAssertion for FileAssertion {
     }
 }
 
-/// Asks the GitHub Actions OIDC endpoint for a token each time an assertion is needed.
+/// Asks a CI system's OIDC endpoint for a token each time an assertion is needed.
 struct RequestedAssertion {
     http: reqwest::Client,
     url: url::Url,
     bearer: Secret,
+    protocol: RequestProtocol,
 }
 
 impl fmt::Debug for RequestedAssertion {
@@ -97,9 +112,12 @@ impl fmt::Debug for RequestedAssertion {
     }
 }
 
+/// GitHub answers `{"value": ...}`, Azure Pipelines `{"oidcToken": ...}`.
 #[derive(serde::Deserialize)]
 struct RequestedToken {
     value: Option<String>,
+    #[serde(rename = "oidcToken")]
+    oidc_token: Option<String>,
 }
 
 fn request_error(message: String) -> azure_core::Error {
@@ -115,9 +133,16 @@ impl ClientAssertion for RequestedAssertion {
             self.url.path()
         );
         log::debug!("graph: requesting an OIDC token from {shown}");
-        let response = self
-            .http
-            .get(self.url.clone())
+        let request = match self.protocol {
+            RequestProtocol::GitHubActions => self.http.get(self.url.clone()),
+            // An empty POST; the header keeps Azure DevOps from redirecting to a sign-in page.
+            RequestProtocol::AzurePipelines => self
+                .http
+                .post(self.url.clone())
+                .header("content-length", "0")
+                .header("x-tfs-fedauthredirect", "Suppress"),
+        };
+        let response = request
             .bearer_auth(self.bearer.secret())
             .header("accept", "application/json")
             .send()
@@ -128,22 +153,59 @@ impl ClientAssertion for RequestedAssertion {
                 ))
             })?;
         let status = response.status();
+        let (field, advice) = match self.protocol {
+            RequestProtocol::GitHubActions => ("value", "check oidc_request_token (ARM_OIDC_REQUEST_TOKEN / ACTIONS_ID_TOKEN_REQUEST_TOKEN) and that the workflow has `permissions: id-token: write`"),
+            RequestProtocol::AzurePipelines => ("oidcToken", "check ado_pipeline_service_connection_id (ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID) and that the pipeline maps SYSTEM_ACCESSTOKEN into the environment (oidc_request_token)"),
+        };
         if !status.is_success() {
             return Err(request_error(format!(
-                "the OIDC token request to {shown} (oidc_request_url) returned HTTP {}; check oidc_request_token (ARM_OIDC_REQUEST_TOKEN / ACTIONS_ID_TOKEN_REQUEST_TOKEN) and that the workflow has `permissions: id-token: write`",
+                "the OIDC token request to {shown} (oidc_request_url) returned HTTP {}; {advice}",
                 status.as_u16()
             )));
         }
         let body: RequestedToken = response.json().await.map_err(|e| {
             request_error(format!(
-                "the OIDC token response from {shown} is not JSON with a \"value\": {e}"
+                "the OIDC token response from {shown} is not JSON with a \"{field}\": {e}"
             ))
         })?;
-        body.value.filter(|v| !v.is_empty()).ok_or_else(|| {
+        let token = match self.protocol {
+            RequestProtocol::GitHubActions => body.value,
+            RequestProtocol::AzurePipelines => body.oidc_token,
+        };
+        token.filter(|v| !v.is_empty()).ok_or_else(|| {
             request_error(format!(
-                "the OIDC token response from {shown} has no \"value\""
+                "the OIDC token response from {shown} has no \"{field}\""
             ))
         })
+    }
+}
+
+fn requested(
+    http: reqwest::Client,
+    url: url::Url,
+    bearer: String,
+    protocol: RequestProtocol,
+) -> RequestedAssertion {
+    RequestedAssertion {
+        http,
+        url,
+        bearer: Secret::new(bearer),
+        protocol,
+    }
+}
+
+impl RequestedAssertion {
+    /// Names the endpoint (without its query) in messages.
+    fn label(&self) -> String {
+        let system = match self.protocol {
+            RequestProtocol::GitHubActions => "",
+            RequestProtocol::AzurePipelines => "Azure Pipelines ",
+        };
+        format!(
+            "{system}OIDC token from {}{} (oidc_request_url)",
+            self.url.origin().ascii_serialization(),
+            self.url.path()
+        )
     }
 }
 
@@ -195,20 +257,31 @@ pub fn federated_token_source(
             audience,
         } => {
             url.query_pairs_mut().append_pair("audience", &audience);
-            let label = format!(
-                "OIDC token from {}{} (oidc_request_url)",
-                url.origin().ascii_serialization(),
-                url.path()
-            );
-            let bearer = Secret::new(bearer);
+            let assertion = requested(http, url, bearer, RequestProtocol::GitHubActions);
+            let (label, bearer) = (assertion.label(), assertion.bearer.clone());
             let credential = ClientAssertionCredential::new(
                 tenant_id.to_owned(),
                 client_id.to_owned(),
-                RequestedAssertion {
-                    http,
-                    url,
-                    bearer: bearer.clone(),
-                },
+                assertion,
+                Some(options),
+            )
+            .map_err(config_error)?;
+            (credential, label, vec![bearer])
+        }
+        FederatedSource::AzurePipelines {
+            mut url,
+            bearer,
+            service_connection_id,
+        } => {
+            url.query_pairs_mut()
+                .append_pair("api-version", "7.1")
+                .append_pair("serviceConnectionId", &service_connection_id);
+            let assertion = requested(http, url, bearer, RequestProtocol::AzurePipelines);
+            let (label, bearer) = (assertion.label(), assertion.bearer.clone());
+            let credential = ClientAssertionCredential::new(
+                tenant_id.to_owned(),
+                client_id.to_owned(),
+                assertion,
                 Some(options),
             )
             .map_err(config_error)?;

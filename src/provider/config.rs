@@ -86,6 +86,8 @@ pub struct Settings {
     pub oidc_token_file_path: Option<String>,
     pub oidc_request_url: Option<Url>,
     pub oidc_request_token: Option<String>,
+    /// With it, `oidc_request_url` speaks the Azure Pipelines protocol.
+    pub ado_service_connection_id: Option<String>,
     /// Only resolved with `use_msi`.
     pub msi_endpoint: Option<Url>,
 }
@@ -130,6 +132,7 @@ impl std::fmt::Debug for Settings {
                 "oidc_request_token",
                 &self.oidc_request_token.as_ref().map(|_| "<redacted>"),
             )
+            .field("ado_service_connection_id", &self.ado_service_connection_id)
             .field("msi_endpoint", &self.msi_endpoint.as_ref().map(Url::as_str))
             .finish()
     }
@@ -251,6 +254,28 @@ impl Resolver<'_> {
         }
     }
 
+    /// Under AKS workload identity, the value AKS injects (`aks_env`) fills in an unset
+    /// argument; a configured value that differs from it is an error, as in azuread.
+    fn aks_value(
+        &mut self,
+        name: &str,
+        aks_env: &str,
+        configured: Option<String>,
+    ) -> Option<String> {
+        let injected = (self.env)(aks_env).filter(|v| !v.trim().is_empty());
+        match (configured, injected) {
+            (Some(configured), Some(injected)) if !configured.eq_ignore_ascii_case(&injected) => {
+                self.diags.error_at(
+                    AttributePath::attr(name),
+                    format!("{name} disagrees with {aks_env}"),
+                    format!("use_aks_workload_identity takes {name} from {aks_env} ({injected:?}), but {name} ({}) is set to {configured:?}. Remove one of them.", Self::env_names(name)),
+                );
+                None
+            }
+            (configured, injected) => configured.or(injected),
+        }
+    }
+
     fn https_url(&mut self, name: &str, default: &str) -> Option<Url> {
         let Some(raw) = self.string(name) else {
             return Url::parse(default).ok();
@@ -331,7 +356,8 @@ pub fn resolve(
     let authority_host = r.https_url("authority_host", cloud.login);
     let client_certificate = r.string("client_certificate");
     let client_certificate_path = r.string("client_certificate_path");
-    let use_oidc = r.flag("use_oidc", false);
+    let use_aks = r.flag("use_aks_workload_identity", false);
+    let use_oidc = r.flag("use_oidc", false) || use_aks;
     let use_msi = r.flag("use_msi", false);
     let (oidc_token, oidc_token_file_path, oidc_request_url, oidc_request_token) = if use_oidc {
         (
@@ -343,14 +369,25 @@ pub fn resolve(
     } else {
         (None, None, None, None)
     };
+    let ado_service_connection_id = if use_oidc {
+        r.string("ado_pipeline_service_connection_id")
+    } else {
+        None
+    };
+    let mut tenant_id = r.string("tenant_id");
+    let mut client_id = r.with_file("client_id", "client_id_file_path");
+    if use_aks {
+        tenant_id = r.aks_value("tenant_id", "AZURE_TENANT_ID", tenant_id);
+        client_id = r.aks_value("client_id", "AZURE_CLIENT_ID", client_id);
+    }
     let msi_endpoint = if use_msi {
         r.optional_url("msi_endpoint", true).ok().flatten()
     } else {
         None
     };
     let settings = Settings {
-        tenant_id: r.string("tenant_id"),
-        client_id: r.with_file("client_id", "client_id_file_path"),
+        tenant_id,
+        client_id,
         client_secret: r.with_file("client_secret", "client_secret_file_path"),
         cloud,
         graph_endpoint: graph_endpoint?,
@@ -367,6 +404,7 @@ pub fn resolve(
         oidc_token_file_path,
         oidc_request_url,
         oidc_request_token,
+        ado_service_connection_id,
         msi_endpoint,
     };
     (!diags.has_errors()).then_some(settings)

@@ -190,7 +190,7 @@ fn blank_environment_variables_count_as_unset() {
 }
 
 #[test]
-fn oidc_request_url_prefers_arm_over_github_and_ignores_azure_devops() {
+fn oidc_request_url_prefers_arm_then_github_then_azure_devops() {
     let cfg = config([]);
     let all = env([
         ("ARM_OIDC_REQUEST_URL", "https://arm.example"),
@@ -205,9 +205,19 @@ fn oidc_request_url_prefers_arm_over_github_and_ignores_azure_devops() {
         lookup(&cfg, &github, "oidc_request_url").as_deref(),
         Some("https://github.example")
     );
-    // Azure DevOps speaks another request protocol; its variables must not be mixed in.
     let ado = env([("SYSTEM_OIDCREQUESTURI", "https://ado.example")]);
-    assert_eq!(lookup(&cfg, &ado, "oidc_request_url"), None);
+    assert_eq!(
+        lookup(&cfg, &ado, "oidc_request_url").as_deref(),
+        Some("https://ado.example")
+    );
+    let github_and_ado = env([
+        ("ACTIONS_ID_TOKEN_REQUEST_URL", "https://github.example"),
+        ("SYSTEM_OIDCREQUESTURI", "https://ado.example"),
+    ]);
+    assert_eq!(
+        lookup(&cfg, &github_and_ado, "oidc_request_url").as_deref(),
+        Some("https://github.example")
+    );
     let configured = config([("oidc_request_url", Value::from("https://config.example"))]);
     assert_eq!(
         lookup(&configured, &all, "oidc_request_url").as_deref(),
@@ -236,7 +246,70 @@ fn oidc_request_token_falls_back_in_order() {
         Some("gh")
     );
     let e = env([("SYSTEM_ACCESSTOKEN", "ado")]);
-    assert_eq!(lookup(&cfg, &e, "oidc_request_token"), None);
+    assert_eq!(
+        lookup(&cfg, &e, "oidc_request_token").as_deref(),
+        Some("ado")
+    );
+}
+
+#[test]
+fn ado_service_connection_is_read_with_oidc_only() {
+    let e = env([
+        ("ARM_USE_OIDC", "true"),
+        ("ARM_OIDC_AZURE_SERVICE_CONNECTION_ID", "sc-2"),
+    ]);
+    assert_eq!(
+        ok(&config([]), &e).ado_service_connection_id.as_deref(),
+        Some("sc-2")
+    );
+    let e = env([
+        ("ARM_USE_OIDC", "true"),
+        ("ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "sc-1"),
+        ("ARM_OIDC_AZURE_SERVICE_CONNECTION_ID", "sc-2"),
+    ]);
+    assert_eq!(
+        ok(&config([]), &e).ado_service_connection_id.as_deref(),
+        Some("sc-1")
+    );
+    let e = env([("ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "sc-1")]);
+    assert_eq!(ok(&config([]), &e).ado_service_connection_id, None);
+}
+
+#[test]
+fn aks_workload_identity_takes_what_aks_injects() {
+    let token_file = secret_file("eyJhbGciOi.projected.token");
+    let token_path = path_str(&token_file);
+    let e = env([
+        ("ARM_USE_AKS_WORKLOAD_IDENTITY", "true"),
+        ("AZURE_TENANT_ID", TENANT),
+        ("AZURE_CLIENT_ID", CLIENT),
+        ("AZURE_FEDERATED_TOKEN_FILE", &token_path),
+    ]);
+    let settings = ok(&config([]), &e);
+    assert!(settings.use_oidc, "AKS workload identity is OIDC");
+    assert_eq!(settings.tenant_id.as_deref(), Some(TENANT));
+    assert_eq!(settings.client_id.as_deref(), Some(CLIENT));
+    assert_eq!(
+        settings.oidc_token_file_path.as_deref(),
+        Some(token_path.as_str())
+    );
+
+    // The same IDs spelled differently are fine; different ones are an error naming both.
+    let same = config([("tenant_id", Value::from(TENANT.to_uppercase()))]);
+    assert!(run(&same, &e).0.is_some());
+    let other = config([("client_id", Value::from(PARTNER))]);
+    let error = one_error(&other, &e);
+    assert_eq!(path_of(&error), "client_id");
+    assert!(
+        error.summary.contains("AZURE_CLIENT_ID"),
+        "{}",
+        error.summary
+    );
+
+    // Without the flag, AKS's variables other than the token file are not used.
+    let e = env([("AZURE_TENANT_ID", TENANT), ("AZURE_CLIENT_ID", CLIENT)]);
+    let settings = ok(&config([]), &e);
+    assert_eq!((settings.tenant_id, settings.client_id), (None, None));
 }
 
 #[test]

@@ -88,7 +88,7 @@ pub(super) fn plan(settings: &Settings) -> Result<CredentialPlan, PlanError> {
     }
     skipped.push(if settings.use_oidc {
         format!(
-            "OIDC (use_oidc): needs {ids} and oidc_token / oidc_token_file_path (ARM_OIDC_TOKEN / ARM_OIDC_TOKEN_FILE_PATH / AZURE_FEDERATED_TOKEN_FILE) {}, or oidc_request_url (ARM_OIDC_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_URL) {} with oidc_request_token (ARM_OIDC_REQUEST_TOKEN / ACTIONS_ID_TOKEN_REQUEST_TOKEN) {}",
+            "OIDC (use_oidc): needs {ids} and oidc_token / oidc_token_file_path (ARM_OIDC_TOKEN / ARM_OIDC_TOKEN_FILE_PATH / AZURE_FEDERATED_TOKEN_FILE) {}, or oidc_request_url (ARM_OIDC_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_URL / SYSTEM_OIDCREQUESTURI) {} with oidc_request_token (ARM_OIDC_REQUEST_TOKEN / ACTIONS_ID_TOKEN_REQUEST_TOKEN / SYSTEM_ACCESSTOKEN) {}",
             state(has_token),
             state(settings.oidc_request_url.is_some()),
             state(settings.oidc_request_token.is_some()),
@@ -166,10 +166,17 @@ pub(super) fn token_source(
             ) {
                 (Some(path), _, _) => FederatedSource::File(PathBuf::from(path)),
                 (None, Some(token), _) => FederatedSource::Token(token.clone()),
-                (None, None, Some(url)) => FederatedSource::Request {
-                    url: url.clone(),
-                    bearer: settings.oidc_request_token.clone().unwrap_or_default(),
-                    audience: settings.cloud.token_exchange_audience.to_owned(),
+                (None, None, Some(url)) => match &settings.ado_service_connection_id {
+                    Some(id) => FederatedSource::AzurePipelines {
+                        url: url.clone(),
+                        bearer: settings.oidc_request_token.clone().unwrap_or_default(),
+                        service_connection_id: id.clone(),
+                    },
+                    None => FederatedSource::Request {
+                        url: url.clone(),
+                        bearer: settings.oidc_request_token.clone().unwrap_or_default(),
+                        audience: settings.cloud.token_exchange_audience.to_owned(),
+                    },
                 },
                 (None, None, None) => return Err("OIDC: no federated token configured".into()),
             };

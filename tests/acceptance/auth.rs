@@ -263,7 +263,7 @@ fn oidc_request_url_github_actions() {
     let jwt = issuer.fresh_token();
     let mut ws = workspace(config(None, Some(&issuer)), Some(OIDC_CLIENT_ID));
     let github_ca = ws.work_dir().join("github-ca.pem");
-    let (url, seen) = github_token_endpoint(&github_ca, REQUEST_TOKEN, &jwt);
+    let (url, seen) = oidc_token_endpoint(&github_ca, Ci::GitHubActions, REQUEST_TOKEN, &jwt);
     // Trust both the emulator's CA and the fake GitHub endpoint's.
     let bundle = ws.work_dir().join("ca-bundle.pem");
     let both = format!(
@@ -283,8 +283,61 @@ fn oidc_request_url_github_actions() {
     assert!(seen[0].1, "the request token was sent as the bearer");
     assert!(seen[0]
         .0
-        .starts_with("/_apis/token?api-version=2.0&audience="));
+        .starts_with("GET /_apis/token?api-version=2.0&audience="));
     assert_no_secrets(&ws, &run.combined(), &[&jwt, REQUEST_TOKEN]);
+}
+
+/// Azure DevOps: the token comes from `SYSTEM_OIDCREQUESTURI` with the build's
+/// `SYSTEM_ACCESSTOKEN`, in the Azure Pipelines protocol chosen by the service connection ID.
+#[test]
+fn oidc_request_url_azure_pipelines() {
+    const SERVICE_CONNECTION: &str = "4b3b3a8e-25b4-4d2f-9a3c-0f6e2d1c7b55";
+    let issuer = OidcIssuer::new();
+    let jwt = issuer.fresh_token();
+    let mut ws = workspace(config(None, Some(&issuer)), Some(OIDC_CLIENT_ID));
+    let ado_ca = ws.work_dir().join("ado-ca.pem");
+    let ci = Ci::AzurePipelines {
+        service_connection_id: SERVICE_CONNECTION,
+    };
+    let (url, seen) = oidc_token_endpoint(&ado_ca, ci, REQUEST_TOKEN, &jwt);
+    let bundle = ws.work_dir().join("ca-bundle.pem");
+    let both = format!(
+        "{}\n{}",
+        std::fs::read_to_string(ws.ca_path()).expect("emulator CA"),
+        std::fs::read_to_string(&ado_ca).expect("ADO CA")
+    );
+    std::fs::write(&bundle, both).expect("bundle");
+    ws.set_env("SSL_CERT_FILE", bundle.to_str().expect("utf-8"));
+    ws.set_env("ARM_USE_OIDC", "true");
+    ws.set_env("ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", SERVICE_CONNECTION);
+    ws.set_env("SYSTEM_OIDCREQUESTURI", &url);
+    ws.set_env("SYSTEM_ACCESSTOKEN", REQUEST_TOKEN);
+    let run = apply_traced(&ws);
+    assert_one_grant(&ws, OIDC_CLIENT_ID, Grant::Assertion);
+    let seen = seen.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(seen[0].1, "the build's access token was sent as the bearer");
+    assert!(seen[0].0.starts_with("POST /contoso/infra/"), "{seen:?}");
+    assert_no_secrets(&ws, &run.combined(), &[&jwt, REQUEST_TOKEN]);
+}
+
+/// AKS workload identity: one flag, and the rest comes from the variables AKS injects.
+#[test]
+fn aks_workload_identity() {
+    let issuer = OidcIssuer::new();
+    let jwt = issuer.fresh_token();
+    let mut ws = workspace(config(None, Some(&issuer)), None);
+    let tenant = ws.emulator.tenant_id().to_owned();
+    ws.unset_env("ARM_TENANT_ID");
+    let path = ws.work_dir().join("azure-identity-token");
+    std::fs::write(&path, &jwt).expect("write token");
+    ws.set_env("ARM_USE_AKS_WORKLOAD_IDENTITY", "true");
+    ws.set_env("AZURE_FEDERATED_TOKEN_FILE", path.to_str().expect("utf-8"));
+    ws.set_env("AZURE_CLIENT_ID", OIDC_CLIENT_ID);
+    ws.set_env("AZURE_TENANT_ID", &tenant);
+    let run = apply_traced(&ws);
+    assert_one_grant(&ws, OIDC_CLIENT_ID, Grant::Assertion);
+    assert_no_secrets(&ws, &run.combined(), &[&jwt]);
 }
 
 #[test]

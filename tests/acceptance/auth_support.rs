@@ -103,13 +103,29 @@ impl OidcIssuer {
     }
 }
 
-/// What the fake GitHub endpoint saw: (path and query, whether the bearer token matched).
+/// What the fake CI endpoint saw: ("METHOD path?query", whether the bearer token matched).
 pub type SeenRequests = Arc<Mutex<Vec<(String, bool)>>>;
 
-/// A local HTTPS endpoint answering like `ACTIONS_ID_TOKEN_REQUEST_URL`: `GET ?...&audience=..`
-/// with `Authorization: Bearer <request token>` → `{"value": "<jwt>"}`. Its CA is written to
-/// `ca_path`. Returns the endpoint URL and the request record.
-pub fn github_token_endpoint(ca_path: &Path, bearer: &str, jwt: &str) -> (String, SeenRequests) {
+/// Which CI system the fake OIDC token endpoint plays.
+#[derive(Clone, Copy)]
+pub enum Ci {
+    /// `ACTIONS_ID_TOKEN_REQUEST_URL`: `GET ?...&audience=api://AzureADTokenExchange` →
+    /// `{"value": "<jwt>"}`.
+    GitHubActions,
+    /// `SYSTEM_OIDCREQUESTURI`: `POST ?api-version=7.1&serviceConnectionId=<id>` →
+    /// `{"oidcToken": "<jwt>"}`.
+    AzurePipelines { service_connection_id: &'static str },
+}
+
+/// A local HTTPS endpoint answering like the CI system's OIDC token endpoint, to requests with
+/// `Authorization: Bearer <bearer>`. Its CA is written to `ca_path`. Returns the endpoint URL
+/// and the request record.
+pub fn oidc_token_endpoint(
+    ca_path: &Path,
+    ci: Ci,
+    bearer: &str,
+    jwt: &str,
+) -> (String, SeenRequests) {
     let ca_key = KeyPair::generate().expect("key");
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("params");
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -134,10 +150,13 @@ pub fn github_token_endpoint(ca_path: &Path, bearer: &str, jwt: &str) -> (String
         .expect("server config");
     let config = Arc::new(config);
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!(
-        "https://127.0.0.1:{}/_apis/token?api-version=2.0",
-        listener.local_addr().expect("addr").port()
-    );
+    let port = listener.local_addr().expect("addr").port();
+    let url = match ci {
+        Ci::GitHubActions => format!("https://127.0.0.1:{port}/_apis/token?api-version=2.0"),
+        Ci::AzurePipelines { .. } => {
+            format!("https://127.0.0.1:{port}/contoso/infra/_apis/distributedtask/hubs/build/plans/1/jobs/2/oidctoken")
+        }
+    };
     let seen: SeenRequests = Arc::default();
     let record = seen.clone();
     let expected = format!("Bearer {bearer}");
@@ -165,23 +184,31 @@ pub fn github_token_endpoint(ca_path: &Path, bearer: &str, jwt: &str) -> (String
                     }
                 }
             }
-            let target = request_line
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or_default()
-                .to_string();
-            let audience_ok = target.contains("audience=api%3A%2F%2FAzureADTokenExchange");
-            record.lock().expect("lock").push((target, authorized));
-            let (status, body) = if authorized && audience_ok {
-                (
-                    "200 OK",
-                    serde_json::json!({ "count": 1, "value": jwt }).to_string(),
-                )
-            } else {
-                (
+            let mut parts = request_line.split_whitespace();
+            let method = parts.next().unwrap_or_default().to_string();
+            let target = parts.next().unwrap_or_default().to_string();
+            let answer = match ci {
+                Ci::GitHubActions => (method == "GET"
+                    && target.contains("audience=api%3A%2F%2FAzureADTokenExchange"))
+                .then(|| serde_json::json!({ "count": 1, "value": jwt })),
+                Ci::AzurePipelines {
+                    service_connection_id,
+                } => (method == "POST"
+                    && target.ends_with(&format!(
+                        "?api-version=7.1&serviceConnectionId={service_connection_id}"
+                    )))
+                .then(|| serde_json::json!({ "oidcToken": jwt })),
+            };
+            record
+                .lock()
+                .expect("lock")
+                .push((format!("{method} {target}"), authorized));
+            let (status, body) = match answer.filter(|_| authorized) {
+                Some(answer) => ("200 OK", answer.to_string()),
+                None => (
                     "401 Unauthorized",
                     r#"{"message":"Bad credentials"}"#.to_string(),
-                )
+                ),
             };
             let response = format!(
                 "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",

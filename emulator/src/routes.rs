@@ -14,6 +14,7 @@ pub(crate) enum Route {
     Token(String),
     Imds,
     Msi,
+    CloudMetadata,
     Partners,
     Partner(String),
     Sync(String),
@@ -37,6 +38,7 @@ impl Route {
             }
             ["metadata", "identity", "oauth2", "token"] => Route::Imds,
             ["msi", "token"] => Route::Msi,
+            ["metadata", "endpoints"] => Route::CloudMetadata,
             [v, p, c, rest @ ..]
                 if eq(v, "v1.0") && eq(p, "policies") && eq(c, "crossTenantAccessPolicy") =>
             {
@@ -65,6 +67,7 @@ impl Route {
             Route::Token(_) => "token",
             Route::Imds => "imds",
             Route::Msi => "msi",
+            Route::CloudMetadata => "metadata",
             Route::Partners => "partners",
             Route::Partner(_) => "partner",
             Route::Sync(_) => "identitySynchronization",
@@ -81,6 +84,7 @@ impl Route {
             Route::Token(_) => "/{tenant}/oauth2/v2.0/token",
             Route::Imds => "/metadata/identity/oauth2/token",
             Route::Msi => "/msi/token",
+            Route::CloudMetadata => "/metadata/endpoints",
             Route::Partners => "/v1.0/policies/crossTenantAccessPolicy/partners",
             Route::Partner(_) => "/v1.0/policies/crossTenantAccessPolicy/partners/{id}",
             Route::Sync(_) => {
@@ -104,6 +108,40 @@ fn method_not_allowed() -> Reply {
     )
 }
 
+/// `GET /metadata/endpoints?api-version=2022-09-01`: the cloud discovery document that
+/// hashicorp/azuread's `metadata_host` reads, describing the emulator as a cloud of its own.
+fn cloud_metadata(ctx: &Ctx<'_>) -> Reply {
+    if !ctx
+        .query
+        .split('&')
+        .any(|pair| pair == "api-version=2022-09-01")
+    {
+        return graph_error(
+            400,
+            "MissingApiVersionParameter",
+            "The api-version query parameter (?api-version=) is required for all requests.",
+        );
+    }
+    let base = format!("{}/", ctx.shared.base_url);
+    Reply::json(
+        200,
+        serde_json::json!({
+            "name": "AzureEmulator",
+            "portal": base,
+            "authentication": {
+                "loginEndpoint": base,
+                "audiences": [base],
+                "tenant": "common",
+                "identityProvider": "AAD",
+            },
+            "graph": "https://graph.windows.net/",
+            "resourceManager": base,
+            "microsoftGraphResourceId": base,
+            "suffixes": {"keyVaultDns": "vault.emulator.invalid", "storage": "core.emulator.invalid"},
+        }),
+    )
+}
+
 /// Runs the handler for a Graph or token route.
 pub(crate) fn dispatch(ctx: &Ctx<'_>, route: &Route) -> Reply {
     let m = ctx.method;
@@ -111,6 +149,7 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, route: &Route) -> Reply {
         Route::Token(tenant) if m == Method::POST => Ok(token::token_endpoint(ctx, tenant)),
         Route::Imds if m == Method::GET => Ok(managed_identity::imds(ctx)),
         Route::Msi if m == Method::GET => Ok(managed_identity::app_service(ctx)),
+        Route::CloudMetadata if m == Method::GET => Ok(cloud_metadata(ctx)),
         Route::Partners if m == Method::GET => partners::list(ctx),
         Route::Partners if m == Method::POST => partners::create(ctx),
         Route::Partner(id) if m == Method::GET => partners::get(ctx, id),

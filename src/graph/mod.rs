@@ -7,6 +7,7 @@
 
 mod assertion;
 mod client;
+mod cloud_metadata;
 mod context;
 mod credential;
 mod envelope;
@@ -25,6 +26,7 @@ mod test_server;
 
 pub use assertion::{certificate_token_source, AssertionForm, CertificateError, ClientCertificate};
 pub use client::{GraphClient, GraphConfig};
+pub use cloud_metadata::{discover_cloud, DiscoveredCloud};
 pub use context::OpContext;
 pub use credential::{
     azure_cli_token_source, azure_client_options, azure_credential_token_source,

@@ -69,6 +69,13 @@ pub struct Settings {
     pub cloud: Cloud,
     pub graph_endpoint: Url,
     pub authority_host: Url,
+    /// Whether `graph_endpoint` / `authority_host` were set (they win over a discovered cloud).
+    pub graph_endpoint_configured: bool,
+    pub authority_host_configured: bool,
+    /// Host to discover the cloud from (`metadata_host`), e.g. `management.azure.com`.
+    pub metadata_host: Option<String>,
+    /// The Graph resource of a discovered cloud, which replaces `cloud.graph` in the scope.
+    pub graph_resource: Option<String>,
     /// `pid-<guid>` for the User-Agent, if any.
     pub partner_tag: Option<String>,
     pub use_cli: bool,
@@ -104,6 +111,7 @@ impl std::fmt::Debug for Settings {
             .field("cloud", &self.cloud.name)
             .field("graph_endpoint", &self.graph_endpoint.as_str())
             .field("authority_host", &self.authority_host.as_str())
+            .field("metadata_host", &self.metadata_host)
             .field("use_cli", &self.use_cli)
             .field("use_msi", &self.use_msi)
             .field("use_oidc", &self.use_oidc)
@@ -142,7 +150,8 @@ impl Settings {
     /// The `.default` scope of the cloud's Graph resource (kept even when `graph_endpoint`
     /// points elsewhere, e.g. at a proxy or the local emulator).
     pub fn scope(&self) -> String {
-        format!("{}/.default", self.cloud.graph)
+        let resource = self.graph_resource.as_deref().unwrap_or(self.cloud.graph);
+        format!("{}/.default", resource.trim_end_matches('/'))
     }
 }
 
@@ -276,6 +285,34 @@ impl Resolver<'_> {
         }
     }
 
+    /// Whether the argument is configured or has an environment variable (without reporting).
+    fn is_set(&self, name: &str) -> bool {
+        matches!(self.config.get(name), Some(Value::String(s)) if !s.is_empty())
+            || self.env_value(name).is_some()
+    }
+
+    /// `metadata_host` is a host name with an optional port; an `https://` prefix is tolerated.
+    fn metadata_host(&mut self) -> Option<String> {
+        let raw = self.string("metadata_host")?;
+        let host = raw.trim();
+        let host = host
+            .strip_prefix("https://")
+            .unwrap_or(host)
+            .trim_end_matches('/');
+        let valid = !host.is_empty()
+            && !host.contains(['/', '?', '#', '@', ' '])
+            && Url::parse(&format!("https://{host}/")).is_ok_and(|u| u.host().is_some());
+        if valid {
+            return Some(host.to_owned());
+        }
+        self.diags.error_at(
+            AttributePath::attr("metadata_host"),
+            "Invalid metadata_host",
+            format!("metadata_host (ARM_METADATA_HOSTNAME) must be a host name such as management.azure.com (optionally with :port), got {raw:?}. The metadata is always fetched over https."),
+        );
+        None
+    }
+
     fn https_url(&mut self, name: &str, default: &str) -> Option<Url> {
         let Some(raw) = self.string(name) else {
             return Url::parse(default).ok();
@@ -352,8 +389,11 @@ pub fn resolve(
     let partner_tag = partner_id
         .or_else(|| (!disable_partner).then(|| TERRAFORM_PARTNER_ID.to_string()))
         .map(|p| format!("pid-{p}"));
+    let graph_endpoint_configured = r.is_set("graph_endpoint");
+    let authority_host_configured = r.is_set("authority_host");
     let graph_endpoint = r.https_url("graph_endpoint", cloud.graph);
     let authority_host = r.https_url("authority_host", cloud.login);
+    let metadata_host = r.metadata_host();
     let client_certificate = r.string("client_certificate");
     let client_certificate_path = r.string("client_certificate_path");
     let use_aks = r.flag("use_aks_workload_identity", false);
@@ -392,6 +432,10 @@ pub fn resolve(
         cloud,
         graph_endpoint: graph_endpoint?,
         authority_host: authority_host?,
+        graph_endpoint_configured,
+        authority_host_configured,
+        metadata_host,
+        graph_resource: None,
         partner_tag,
         use_cli: r.flag("use_cli", true),
         use_msi,

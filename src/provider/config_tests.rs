@@ -862,3 +862,28 @@ fn debug_output_redacts_every_credential() {
         assert!(!text.contains(secret), "{text}");
     }
 }
+
+#[test]
+fn metadata_host_is_a_host_name() {
+    for (raw, expected) in [
+        ("management.azure.com", "management.azure.com"),
+        ("https://management.azure.com/", "management.azure.com"),
+        ("127.0.0.1:8443", "127.0.0.1:8443"),
+    ] {
+        let e = env([("ARM_METADATA_HOSTNAME", raw)]);
+        assert_eq!(ok(&config([]), &e).metadata_host.as_deref(), Some(expected));
+    }
+    for raw in [
+        "http://management.azure.com",
+        "management.azure.com/metadata",
+        "a b",
+    ] {
+        let error = one_error(&config([("metadata_host", Value::from(raw))]), &no_env());
+        assert_eq!(path_of(&error), "metadata_host", "{raw}");
+    }
+    let settings = ok(&config([]), &no_env());
+    assert_eq!(settings.metadata_host, None);
+    assert!(!settings.graph_endpoint_configured && !settings.authority_host_configured);
+    let e = env([("ARM_GRAPH_ENDPOINT", "https://127.0.0.1:9")]);
+    assert!(ok(&config([]), &e).graph_endpoint_configured);
+}

@@ -38,11 +38,7 @@ impl ConfiguredClient {
         let Some(factory) = self.0.get() else {
             return Err("The azuread provider was not configured before the resource was used. Check the provider block for errors reported earlier.".into());
         };
-        factory
-            .client
-            .get_or_init(|| async { factory.build() })
-            .await
-            .clone()
+        factory.client.get_or_init(|| factory.build()).await.clone()
     }
 
     fn set(&self, factory: ClientFactory) {
@@ -52,17 +48,46 @@ impl ConfiguredClient {
 }
 
 impl ClientFactory {
-    fn build(&self) -> Result<GraphClient, String> {
+    async fn build(&self) -> Result<GraphClient, String> {
         let http = graph::build_http_client().map_err(|e| {
             format!("Could not set up HTTPS: {e}. Check SSL_CERT_FILE / SSL_CERT_DIR.")
         })?;
-        let tokens = credentials::token_source(&self.settings, &self.credential, http.clone())?;
+        let settings = match &self.settings.metadata_host {
+            Some(host) => {
+                let cloud = graph::discover_cloud(&http, host)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                with_discovered_cloud(&self.settings, cloud)
+            }
+            None => self.settings.clone(),
+        };
+        let tokens = credentials::token_source(&settings, &self.credential, http.clone())?;
         let config = GraphConfig {
-            base_url: self.settings.graph_endpoint.clone(),
+            base_url: settings.graph_endpoint.clone(),
             user_agent: self.user_agent.clone(),
         };
         Ok(GraphClient::new(config, http, tokens))
     }
+}
+
+/// The settings with a discovered cloud's endpoints, except where `graph_endpoint` or
+/// `authority_host` were given explicitly.
+fn with_discovered_cloud(settings: &Settings, cloud: graph::DiscoveredCloud) -> Settings {
+    log::debug!(
+        "cloud {:?} discovered from metadata_host: Graph {}, sign-in {}",
+        cloud.name,
+        cloud.graph,
+        cloud.login
+    );
+    let mut settings = settings.clone();
+    settings.graph_resource = Some(cloud.graph.as_str().trim_end_matches('/').to_owned());
+    if !settings.graph_endpoint_configured {
+        settings.graph_endpoint = cloud.graph;
+    }
+    if !settings.authority_host_configured {
+        settings.authority_host = cloud.login;
+    }
+    settings
 }
 
 pub struct AzureadProvider {
@@ -139,5 +164,54 @@ impl Provider for AzureadProvider {
             user_agent,
             client: tokio::sync::OnceCell::new(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::diagnostics::Diagnostics;
+
+    fn settings(env: &[(&str, &str)]) -> Settings {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let lookup = move |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let config = Value::Object(
+            schema::ARGUMENTS
+                .iter()
+                .map(|a| (a.name.to_string(), Value::Null))
+                .collect(),
+        );
+        resolve(&config, &lookup, &mut Diagnostics::new()).expect("settings")
+    }
+
+    fn discovered() -> graph::DiscoveredCloud {
+        graph::DiscoveredCloud {
+            name: "AzureStack".into(),
+            graph: url::Url::parse("https://graph.stack.example/").expect("url"),
+            login: url::Url::parse("https://login.stack.example/").expect("url"),
+        }
+    }
+
+    #[test]
+    fn a_discovered_cloud_sets_endpoints_and_scope() {
+        let s = with_discovered_cloud(&settings(&[]), discovered());
+        assert_eq!(s.graph_endpoint.as_str(), "https://graph.stack.example/");
+        assert_eq!(s.authority_host.as_str(), "https://login.stack.example/");
+        assert_eq!(s.scope(), "https://graph.stack.example/.default");
+    }
+
+    #[test]
+    fn explicit_endpoints_win_over_a_discovered_cloud() {
+        let base = settings(&[
+            ("ARM_GRAPH_ENDPOINT", "https://127.0.0.1:8443"),
+            ("ARM_AUTHORITY_HOST", "https://127.0.0.1:8444"),
+        ]);
+        let s = with_discovered_cloud(&base, discovered());
+        assert_eq!(s.graph_endpoint.as_str(), "https://127.0.0.1:8443/");
+        assert_eq!(s.authority_host.as_str(), "https://127.0.0.1:8444/");
+        assert_eq!(s.scope(), "https://graph.stack.example/.default");
     }
 }

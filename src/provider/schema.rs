@@ -73,6 +73,7 @@ pub const ARGUMENTS: &[Argument] = &[
     arg("msi_endpoint", &["ARM_MSI_ENDPOINT"], "A custom managed identity endpoint. Environment: `ARM_MSI_ENDPOINT`."),
     flag("use_cli", &["ARM_USE_CLI"], "Allow authenticating with the Azure CLI's signed-in account. Defaults to `true`. Environment: `ARM_USE_CLI`."),
     arg("environment", &["ARM_ENVIRONMENT"], "The cloud: `global` (or `public`), `usgovernmentl4` (or `usgovernment`), `usgovernmentl5` (or `dod`), or `china`. Defaults to `global`. Environment: `ARM_ENVIRONMENT`."),
+    arg("metadata_host", &["ARM_METADATA_HOSTNAME"], "The host name of an Azure Resource Manager metadata endpoint (such as `management.azure.com`, or an Azure Stack or private cloud's) from which the Graph and sign-in endpoints are discovered; it takes precedence over `environment`. Environment: `ARM_METADATA_HOSTNAME`."),
     arg("partner_id", &["ARM_PARTNER_ID"], "A GUID identifying your organisation to Microsoft, sent in the User-Agent. Environment: `ARM_PARTNER_ID`."),
     flag("disable_terraform_partner_id", &["ARM_DISABLE_TERRAFORM_PARTNER_ID"], "Do not send Terraform's partner ID in the User-Agent when `partner_id` is unset. Environment: `ARM_DISABLE_TERRAFORM_PARTNER_ID`."),
     arg("graph_endpoint", &["ARM_GRAPH_ENDPOINT"], "Microsoft Graph base URL overriding the environment's, e.g. `https://127.0.0.1:8443`. Must use https. Environment: `ARM_GRAPH_ENDPOINT`."),

@@ -193,6 +193,40 @@ fn client_secret() {
     assert_no_secrets(&ws, &run.combined(), &[TEST_CLIENT_SECRET]);
 }
 
+/// `metadata_host` alone (no `graph_endpoint` / `authority_host`) finds Graph and the sign-in
+/// host through the cloud's metadata document, and tokens are asked for that cloud's Graph.
+#[test]
+fn metadata_host_discovers_the_cloud() {
+    let mut ws = Workspace::new(Tool::Terraform);
+    ws.unset_env("ARM_GRAPH_ENDPOINT");
+    ws.unset_env("ARM_AUTHORITY_HOST");
+    let host = ws.emulator.local_addr().to_string();
+    ws.set_env("ARM_METADATA_HOSTNAME", &host);
+    let run = apply_traced(&ws);
+    assert_no_secrets(&ws, &run.combined(), &[TEST_CLIENT_SECRET]);
+    let log = ws.emulator.request_log();
+    let tokens = log
+        .iter()
+        .filter(|r| r.path.ends_with("/oauth2/v2.0/token"))
+        .count();
+    assert_eq!(tokens, 1, "one token for the whole apply");
+    let discovery: Vec<_> = log
+        .iter()
+        .filter(|r| r.path == "/metadata/endpoints")
+        .collect();
+    assert_eq!(discovery.len(), 1, "one discovery per Graph-using process");
+    assert_eq!(discovery[0].query, "api-version=2022-09-01");
+    let token = log
+        .iter()
+        .find(|r| r.path.ends_with("/oauth2/v2.0/token"))
+        .expect("a token request");
+    assert_eq!(
+        token.body.as_ref().and_then(|b| b["scope"].as_str()),
+        Some(format!("{}/.default", ws.emulator.base_url()).as_str()),
+        "the token is for the discovered cloud's Graph"
+    );
+}
+
 #[test]
 fn client_secret_file() {
     let mut ws = workspace(config(None, None), Some(TEST_CLIENT_ID));

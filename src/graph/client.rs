@@ -9,7 +9,7 @@ use reqwest::header::{
 };
 use reqwest::Method;
 use serde_json::Value;
-use tokio::time::{sleep, sleep_until, Instant};
+use tokio::time::{sleep_until, Instant};
 use url::Url;
 
 use super::context::OpContext;
@@ -220,10 +220,8 @@ impl GraphClient {
                 wait.as_millis()
             );
             last_error = Some(error);
-            tokio::select! {
-                biased;
-                () = ctx.cancel.cancelled() => return Err(cancelled(&operation)),
-                () = sleep(wait) => {}
+            if !ctx.pause(wait).await {
+                return Err(cancelled(&operation));
             }
         }
     }

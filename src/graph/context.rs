@@ -30,6 +30,15 @@ impl OpContext {
         Self::new(deadline, cancel)
     }
 
+    /// Waits `wait` between two attempts; `false` when Terraform cancelled first.
+    pub async fn pause(&self, wait: Duration) -> bool {
+        tokio::select! {
+            biased;
+            () = self.cancel.cancelled() => false,
+            () = tokio::time::sleep(wait) => true,
+        }
+    }
+
     /// Time left before the deadline (zero once it has passed).
     pub fn remaining(&self) -> Duration {
         self.deadline.saturating_duration_since(Instant::now())

@@ -194,6 +194,28 @@ fn requested(
     }
 }
 
+/// A credential, how messages name it, and the secrets to scrub from those messages.
+type LabelledCredential = (Arc<dyn TokenCredential>, String, Vec<Secret>);
+
+/// A credential that asks a CI system for the federated token: with its label for messages and
+/// the request token to scrub from them.
+fn requested_credential(
+    tenant_id: &str,
+    client_id: &str,
+    assertion: RequestedAssertion,
+    options: ClientAssertionCredentialOptions,
+) -> Result<LabelledCredential, GraphError> {
+    let (label, bearer) = (assertion.label(), assertion.bearer.clone());
+    let credential = ClientAssertionCredential::new(
+        tenant_id.to_owned(),
+        client_id.to_owned(),
+        assertion,
+        Some(options),
+    )
+    .map_err(|e| GraphError::Config(format!("OIDC (federated) credential: {e}")))?;
+    Ok((credential, label, vec![bearer]))
+}
+
 impl RequestedAssertion {
     /// Names the endpoint (without its query) in messages.
     fn label(&self) -> String {
@@ -223,8 +245,7 @@ pub fn federated_token_source(
     let options = ClientAssertionCredentialOptions { client_options };
     let config_error =
         |e: azure_core::Error| GraphError::Config(format!("OIDC (federated) credential: {e}"));
-    let (credential, label, secrets): (Arc<dyn TokenCredential>, String, Vec<Secret>) = match source
-    {
+    let (credential, label, secrets): LabelledCredential = match source {
         FederatedSource::Token(token) => {
             let secret = Secret::new(token);
             let credential = ClientAssertionCredential::new(
@@ -258,15 +279,7 @@ pub fn federated_token_source(
         } => {
             url.query_pairs_mut().append_pair("audience", &audience);
             let assertion = requested(http, url, bearer, RequestProtocol::GitHubActions);
-            let (label, bearer) = (assertion.label(), assertion.bearer.clone());
-            let credential = ClientAssertionCredential::new(
-                tenant_id.to_owned(),
-                client_id.to_owned(),
-                assertion,
-                Some(options),
-            )
-            .map_err(config_error)?;
-            (credential, label, vec![bearer])
+            requested_credential(tenant_id, client_id, assertion, options)?
         }
         FederatedSource::AzurePipelines {
             mut url,
@@ -277,15 +290,7 @@ pub fn federated_token_source(
                 .append_pair("api-version", "7.1")
                 .append_pair("serviceConnectionId", &service_connection_id);
             let assertion = requested(http, url, bearer, RequestProtocol::AzurePipelines);
-            let (label, bearer) = (assertion.label(), assertion.bearer.clone());
-            let credential = ClientAssertionCredential::new(
-                tenant_id.to_owned(),
-                client_id.to_owned(),
-                assertion,
-                Some(options),
-            )
-            .map_err(config_error)?;
-            (credential, label, vec![bearer])
+            requested_credential(tenant_id, client_id, assertion, options)?
         }
     };
     Ok(azure_credential_token_source(

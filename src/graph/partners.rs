@@ -4,7 +4,7 @@
 
 use reqwest::Method;
 use serde_json::Value;
-use tokio::time::{sleep, Instant};
+use tokio::time::Instant;
 
 use super::client::{cancelled, timeout, GraphClient, GraphRequest, GraphResponse};
 use super::context::OpContext;
@@ -95,10 +95,8 @@ impl GraphClient {
                 "graph: partner {tenant_id} not readable yet (replication lag), polling again in {} ms",
                 wait.as_millis()
             );
-            tokio::select! {
-                biased;
-                () = ctx.cancel.cancelled() => return Err(cancelled(&operation)),
-                () = sleep(wait) => {}
+            if !ctx.pause(wait).await {
+                return Err(cancelled(&operation));
             }
         }
     }
@@ -158,10 +156,8 @@ impl GraphClient {
                 "graph: partner {tenant_id} does not show the change yet, reading again in {} ms",
                 wait.as_millis()
             );
-            tokio::select! {
-                biased;
-                () = ctx.cancel.cancelled() => return Err(cancelled(&operation)),
-                () = sleep(wait) => {}
+            if !ctx.pause(wait).await {
+                return Err(cancelled(&operation));
             }
         }
     }

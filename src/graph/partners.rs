@@ -42,9 +42,19 @@ impl GraphClient {
         tenant_id: &str,
         ctx: &OpContext,
     ) -> Result<Option<Value>, GraphError> {
+        self.get_optional(&[POLICIES, POLICY, PARTNERS, tenant_id], ctx)
+            .await
+    }
+
+    /// `GET` of an object that may not exist: `None` when Graph says 404.
+    async fn get_optional(
+        &self,
+        segments: &[&str],
+        ctx: &OpContext,
+    ) -> Result<Option<Value>, GraphError> {
         let request = GraphRequest {
             method: Method::GET,
-            segments: &[POLICIES, POLICY, PARTNERS, tenant_id],
+            segments,
             body: None,
             pass_through: &[404],
         };
@@ -169,18 +179,8 @@ impl GraphClient {
         tenant_id: &str,
         ctx: &OpContext,
     ) -> Result<Option<Value>, GraphError> {
-        let request = GraphRequest {
-            method: Method::GET,
-            segments: &[POLICIES, POLICY, PARTNERS, tenant_id, IDENTITY_SYNC],
-            body: None,
-            pass_through: &[404],
-        };
-        let response = self.send(request, ctx).await?;
-        if response.status == 404 {
-            return Ok(None);
-        }
-        expect_status(&response, &[200], "200 OK")?;
-        response.json().map(Some)
+        self.get_optional(&[POLICIES, POLICY, PARTNERS, tenant_id, IDENTITY_SYNC], ctx)
+            .await
     }
 
     /// `DELETE .../partners/{tenantId}`; `true` when deleted, `false` when it was already gone.

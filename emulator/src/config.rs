@@ -1,5 +1,6 @@
-//! Emulator configuration: tenant, app registrations, managed identity, paging, and the fixed
-//! identities used by tests (`EmulatorConfig::for_tests`).
+//! Emulator configuration: tenant, app registrations, managed identity, paging, the behaviour
+//! switches (`Switches`, all off = only what Microsoft documents) and the fixed identities used
+//! by tests (`EmulatorConfig::for_tests`).
 
 use serde::{Deserialize, Serialize};
 
@@ -80,6 +81,43 @@ fn default_identity_header() -> String {
     TEST_IDENTITY_HEADER.to_string()
 }
 
+/// Graph behaviours the documents do not settle. All off by default: the default emulator does
+/// only what Microsoft documents.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Switches {
+    /// POST refuses the properties Microsoft's create table omits (tenantRestrictions,
+    /// appServiceConnectInbound, m365CollaborationInbound, m365CollaborationOutbound) with 400
+    /// Request_BadRequest naming the property. Off: they are accepted and stored ([3P] both
+    /// community providers send tenantRestrictions on POST).
+    pub strict_create: bool,
+    /// POST with isServiceProvider (any value) answers 403 Authorization_RequestDenied ([3P]
+    /// deploymenttheory, app-only auth). Off: isServiceProvider is accepted on POST and stored,
+    /// as the create table lists it.
+    pub service_provider_forbidden_on_create: bool,
+    /// POST or PATCH carrying isInMultiTenantOrganization answers 400 (read-only). Off: it is
+    /// accepted and ignored (not stored; Graph keeps `false`): it is in neither the create nor
+    /// the update table, and no document calls it read-only or says a write fails.
+    pub multi_tenant_organization_read_only: bool,
+    /// How a DELETE of a partner that still has an identitySynchronization policy is refused.
+    /// Documented: it fails [D]; its status and body are not [U]. None (default): 400
+    /// Request_BadRequest with a generic message that does not mention identitySynchronization.
+    /// Some(status): that status (e.g. 400, 409, 403) with a body whose message names the
+    /// identitySynchronization policy.
+    pub sync_delete_status: Option<u16>,
+    /// Overrides `EmulatorConfig::page_size` at run time (list paging via `@odata.nextLink`),
+    /// e.g. Some(3) for tests.
+    pub page_size: Option<usize>,
+    /// PATCH carrying isServiceProvider answers 400 (read-only). Off: it is accepted and ignored
+    /// (the stored value stays): the update table omits it, and no document says a write fails.
+    pub service_provider_read_only_on_update: bool,
+    /// Responses show every unset member of a nested object as `null` (e.g. the missing half of
+    /// a B2B setting as `"applications": null`, `tenantRestrictions.devices: null` as a [3P]
+    /// dump shows). Off: nested objects come back as they were stored, a missing half absent,
+    /// as Microsoft's POST example shows [D].
+    pub nested_nulls: bool,
+}
+
 /// Everything the emulator is started with (deserialisable from the `--config` JSON file).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
@@ -98,6 +136,8 @@ pub struct EmulatorConfig {
     pub assertion_skew_secs: u64,
     /// Maximum number of request-log entries kept (oldest are dropped).
     pub log_capacity: usize,
+    /// Behaviour switches at start-up (and after a reset); all off by default.
+    pub switches: Switches,
 }
 
 impl Default for EmulatorConfig {
@@ -110,6 +150,7 @@ impl Default for EmulatorConfig {
             token_lifetime_secs: 3599,
             assertion_skew_secs: 60,
             log_capacity: 100_000,
+            switches: Switches::default(),
         }
     }
 }
@@ -163,10 +204,22 @@ mod tests {
         assert_eq!(config.page_size, 5);
         assert_eq!(config.token_lifetime_secs, 3599);
         assert!(config.managed_identity.is_none());
+        assert_eq!(config.switches, Switches::default());
         let app = config.app("C").expect("case-insensitive lookup");
         assert_eq!(
             app.federated_credentials[0].audience,
             "api://AzureADTokenExchange"
         );
+    }
+
+    #[test]
+    fn switches_parse_strictly() {
+        let text = r#"{"switches": {"strict_create": true, "sync_delete_status": 409}}"#;
+        let config: EmulatorConfig = serde_json::from_str(text).expect("parses");
+        assert!(config.switches.strict_create);
+        assert_eq!(config.switches.sync_delete_status, Some(409));
+        assert!(!config.switches.service_provider_forbidden_on_create);
+        let bad = serde_json::from_str::<Switches>(r#"{"strict": true}"#);
+        assert!(bad.is_err(), "unknown switch names are refused");
     }
 }

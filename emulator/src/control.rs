@@ -1,9 +1,11 @@
 //! The unauthenticated control API under `/_emulator/` (loopback peers only): request log,
-//! out-of-band partner edits, faults, reset and counters. Its requests are not logged.
+//! out-of-band partner edits, faults, behaviour switches, reset and counters. Its requests are
+//! not logged.
 
 use hyper::Method;
 use serde_json::{json, Map, Value};
 
+use crate::config::Switches;
 use crate::faults::FaultSpec;
 use crate::reply::Reply;
 use crate::server::Ctx;
@@ -33,6 +35,27 @@ pub(crate) fn put_partner(shared: &Shared, id: &str, mut object: Map<String, Val
     );
 }
 
+/// Checks switch values serde cannot: `sync_delete_status` must be an error status (400..=599).
+pub(crate) fn check_switches(switches: &Switches) -> Result<(), String> {
+    match switches.sync_delete_status {
+        Some(status) if !(400..=599).contains(&status) => Err(format!(
+            "switches.sync_delete_status {status}: must be an error status (400..=599)"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Parses a `PUT /_emulator/switches` body (unknown fields refused).
+fn parse_switches(body: &[u8]) -> Result<Switches, String> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    if !value.is_object() {
+        return Err("the body must be a JSON object".to_string());
+    }
+    let switches: Switches = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    check_switches(&switches)?;
+    Ok(switches)
+}
+
 /// Parses one fault spec or an array of them.
 pub(crate) fn parse_faults(body: &[u8]) -> Result<Vec<FaultSpec>, String> {
     let value: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
@@ -59,7 +82,7 @@ pub(crate) fn handle(ctx: &Ctx<'_>) -> Reply {
         ["partners", id] if m == Method::GET => {
             let store = lock(&shared.store);
             match store.partners.get(&id.to_ascii_lowercase()) {
-                Some(p) => Reply::json(200, crate::schema::render_partner(&p.object)),
+                Some(p) => Reply::json(200, shared.render_partner(&p.object)),
                 None => error(404, format!("no partner '{id}'")),
             }
         }
@@ -94,11 +117,20 @@ pub(crate) fn handle(ctx: &Ctx<'_>) -> Reply {
             lock(&shared.faults).clear();
             Reply::empty(204)
         }
+        ["switches"] if m == Method::GET => Reply::json(200, json!(shared.switches())),
+        ["switches"] if m == Method::PUT => match parse_switches(ctx.body) {
+            Ok(switches) => {
+                *lock(&shared.switches) = switches;
+                Reply::empty(204)
+            }
+            Err(e) => error(400, format!("invalid switches: {e}")),
+        },
         ["reset"] if m == Method::POST => {
             shared.reset();
             Reply::empty(204)
         }
         ["counters"] if m == Method::GET => Reply::json(200, lock(&shared.log).counters()),
+        ["in_flight"] if m == Method::GET => Reply::json(200, json!(shared.in_flight.list())),
         _ => error(404, format!("unknown control route {} {}", m, ctx.path)),
     }
 }

@@ -13,8 +13,11 @@
 
 mod config;
 mod control;
+mod default_config;
 mod errors;
 mod faults;
+mod identity_sync;
+mod in_flight;
 mod jwt;
 mod log;
 mod managed_identity;
@@ -26,6 +29,7 @@ mod server;
 mod state;
 mod tls;
 mod token;
+mod wire;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
@@ -37,13 +41,14 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    AppRegistration, EmulatorConfig, FederatedCredential, ManagedIdentity, ROLE_READ,
+    AppRegistration, EmulatorConfig, FederatedCredential, ManagedIdentity, Switches, ROLE_READ,
     ROLE_READ_WRITE, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_IDENTITY_HEADER,
     TEST_MANAGED_IDENTITY_CLIENT_ID, TEST_NOROLE_CLIENT_ID, TEST_NOROLE_CLIENT_SECRET,
     TEST_READER_CLIENT_ID, TEST_READER_CLIENT_SECRET, TEST_TENANT_ID,
 };
 pub use errors::EmulatorError;
 pub use faults::{FaultKind, FaultSpec};
+pub use in_flight::InFlightRequest;
 pub use log::{LoggedRequest, REDACTED};
 
 use state::{lock, Shared};
@@ -58,6 +63,7 @@ pub struct Emulator {
 }
 
 fn validate(config: &EmulatorConfig) -> Result<(), EmulatorError> {
+    control::check_switches(&config.switches).map_err(EmulatorError::Config)?;
     for app in &config.apps {
         for pem in &app.certificates {
             jwt::parse_certificate(pem).map_err(|e| {
@@ -158,10 +164,11 @@ impl Emulator {
 
     /// One stored partner as Graph would return it.
     pub fn partner(&self, tenant_id: &str) -> Option<Value> {
-        lock(&self.shared.store)
+        let object = lock(&self.shared.store)
             .partners
             .get(&tenant_id.to_ascii_lowercase())
-            .map(|p| schema::render_partner(&p.object))
+            .map(|p| p.object.clone())?;
+        Some(self.shared.render_partner(&object))
     }
 
     /// Out-of-band edit (drift): stores `object` as-is under `tenant_id`. Non-objects are ignored.
@@ -218,14 +225,32 @@ impl Emulator {
         lock(&self.shared.faults).clear();
     }
 
-    /// Clears objects, log, counters and faults.
+    /// Clears objects, log, counters and faults, and restores the switches the emulator was
+    /// started with (`EmulatorConfig::switches`).
     pub fn reset(&self) {
         self.shared.reset();
+    }
+
+    /// The behaviour switches in force (same as `GET /_emulator/switches`).
+    pub fn switches(&self) -> Switches {
+        self.shared.switches()
+    }
+
+    /// Replaces all behaviour switches (same as `PUT /_emulator/switches`). A
+    /// `sync_delete_status` outside 400..=599 is not checked here; it is answered as 500.
+    pub fn set_switches(&self, switches: Switches) {
+        *lock(&self.shared.switches) = switches;
     }
 
     /// Every access token issued so far, so tests can prove none leaks into logs.
     pub fn issued_tokens(&self) -> Vec<String> {
         lock(&self.shared.tokens).keys().cloned().collect()
+    }
+
+    /// Graph requests received and not answered yet (control requests excluded). Same JSON as
+    /// `GET /_emulator/in_flight`.
+    pub fn requests_in_flight(&self) -> Vec<InFlightRequest> {
+        self.shared.in_flight.list()
     }
 
     /// Same JSON as `GET /_emulator/counters`.

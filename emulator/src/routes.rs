@@ -6,7 +6,7 @@ use hyper::Method;
 use crate::errors::graph_error;
 use crate::reply::Reply;
 use crate::server::Ctx;
-use crate::{managed_identity, partners, token};
+use crate::{default_config, identity_sync, managed_identity, partners, token};
 
 /// A recognised route.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,13 +155,13 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, route: &Route) -> Reply {
         Route::Partner(id) if m == Method::GET => partners::get(ctx, id),
         Route::Partner(id) if m == Method::PATCH => partners::update(ctx, id),
         Route::Partner(id) if m == Method::DELETE => partners::delete(ctx, id),
-        Route::Sync(id) if m == Method::PUT => partners::sync_put(ctx, id),
-        Route::Sync(id) if m == Method::GET => partners::sync_get(ctx, id),
-        Route::Sync(id) if m == Method::PATCH => partners::sync_patch(ctx, id),
-        Route::Sync(id) if m == Method::DELETE => partners::sync_delete(ctx, id),
-        Route::Default if m == Method::GET => partners::default_get(ctx),
-        Route::Default if m == Method::PATCH => partners::default_patch(ctx),
-        Route::ResetDefault if m == Method::POST => partners::default_reset(ctx),
+        Route::Sync(id) if m == Method::PUT => identity_sync::put(ctx, id),
+        Route::Sync(id) if m == Method::GET => identity_sync::get(ctx, id),
+        Route::Sync(id) if m == Method::PATCH => identity_sync::patch(ctx, id),
+        Route::Sync(id) if m == Method::DELETE => identity_sync::delete(ctx, id),
+        Route::Default if m == Method::GET => default_config::get(ctx),
+        Route::Default if m == Method::PATCH => default_config::patch(ctx),
+        Route::ResetDefault if m == Method::POST => default_config::reset(ctx),
         Route::Unknown if ctx.path.starts_with("/v1.0/") => {
             let last = ctx.path.rsplit('/').next().unwrap_or_default();
             Ok(graph_error(

@@ -1,6 +1,6 @@
 //! Graph property schemas of the partner, identity-sync and default objects: strict validation of
-//! write bodies and rendering of stored objects the way Graph returns them (nulls filled in,
-//! `targets` reversed, extra unmodelled fields).
+//! write bodies and rendering of stored objects the way Graph returns them (unset top-level
+//! sections `null`, `targets` reversed, extra unmodelled fields).
 
 use serde_json::{json, Map, Value};
 
@@ -189,23 +189,41 @@ pub(crate) fn is_guid(s: &str) -> bool {
             .all(|(p, l)| p.len() == l && p.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-fn render(value: &Value, ty: &Ty) -> Value {
+fn render(value: &Value, ty: &Ty, nested_nulls: bool) -> Value {
     match (ty, value) {
-        (Ty::Obj(fields), Value::Object(map)) => Value::Object(render_object(map, fields)),
-        (Ty::Arr(item), Value::Array(items)) => {
-            Value::Array(items.iter().rev().map(|i| render(i, item)).collect())
+        (Ty::Obj(fields), Value::Object(map)) => {
+            Value::Object(render_members(map, fields, nested_nulls, nested_nulls))
         }
+        (Ty::Arr(item), Value::Array(items)) => Value::Array(
+            items
+                .iter()
+                .rev()
+                .map(|i| render(i, item, nested_nulls))
+                .collect(),
+        ),
         _ => value.clone(),
     }
 }
 
-/// Renders an object: every schema member present (null when unset), collections reversed,
-/// unknown members (from out-of-band edits) kept as they are.
-pub(crate) fn render_object(map: &Map<String, Value>, fields: &[(&str, Ty)]) -> Map<String, Value> {
+/// Renders the members of an object: unset schema members are `null` when `fill`, absent
+/// otherwise; collections reversed; unknown members (from out-of-band edits) kept as they are.
+fn render_members(
+    map: &Map<String, Value>,
+    fields: &[(&str, Ty)],
+    fill: bool,
+    nested_nulls: bool,
+) -> Map<String, Value> {
     let mut out = Map::new();
     for (name, ty) in fields {
-        let v = map.get(*name).map(|v| render(v, ty)).unwrap_or(Value::Null);
-        out.insert((*name).to_string(), v);
+        match map.get(*name) {
+            Some(v) => {
+                out.insert((*name).to_string(), render(v, ty, nested_nulls));
+            }
+            None if fill => {
+                out.insert((*name).to_string(), Value::Null);
+            }
+            None => {}
+        }
     }
     for (k, v) in map {
         if !out.contains_key(k) && !is_annotation(k) {
@@ -215,25 +233,52 @@ pub(crate) fn render_object(map: &Map<String, Value>, fields: &[(&str, Ty)]) -> 
     out
 }
 
-/// A stored partner as Graph returns it (without `@odata.context`).
-pub(crate) fn render_partner(stored: &Map<String, Value>) -> Value {
-    let mut out = render_object(stored, PARTNER);
-    let in_out_nulls = json!({"inboundAllowed": null, "outboundAllowed": null});
-    if out
-        .get("automaticUserConsentSettings")
-        .is_none_or(Value::is_null)
-    {
-        out.insert("automaticUserConsentSettings".into(), in_out_nulls.clone());
+/// Renders a top-level object: every schema member present (`null` when unset) [D]; below the
+/// top level, unset members are `null` only with `nested_nulls` (the switch), else absent [D
+/// POST example: a half section comes back without its missing half].
+pub(crate) fn render_object(
+    map: &Map<String, Value>,
+    fields: &[(&str, Ty)],
+    nested_nulls: bool,
+) -> Map<String, Value> {
+    render_members(map, fields, true, nested_nulls)
+}
+
+/// `{"inboundAllowed": null, "outboundAllowed": null}`.
+fn in_out_nulls() -> Map<String, Value> {
+    ["inboundAllowed", "outboundAllowed"]
+        .into_iter()
+        .map(|k| (k.to_string(), Value::Null))
+        .collect()
+}
+
+/// A stored partner as Graph returns it (without `@odata.context`): `automaticUserConsentSettings`
+/// always an object whose unset members are `null`, `isInMultiTenantOrganization` `false` unless
+/// set out of band, and the unschematised `crossCloudMeetingConfiguration` and
+/// `protectedContentSharing` as objects of nulls [D examples].
+pub(crate) fn render_partner(stored: &Map<String, Value>, nested_nulls: bool) -> Value {
+    let mut out = render_object(stored, PARTNER, nested_nulls);
+    let mut consent = match out.remove("automaticUserConsentSettings") {
+        Some(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    for (k, v) in in_out_nulls() {
+        consent.entry(k).or_insert(v);
     }
+    out.insert(
+        "automaticUserConsentSettings".into(),
+        Value::Object(consent),
+    );
     if out
         .get("isInMultiTenantOrganization")
         .is_none_or(Value::is_null)
     {
         out.insert("isInMultiTenantOrganization".into(), Value::Bool(false));
     }
-    out.entry("crossCloudMeetingConfiguration")
-        .or_insert(in_out_nulls);
-    out.entry("protectedContentSharing").or_insert(Value::Null);
+    for extra in ["crossCloudMeetingConfiguration", "protectedContentSharing"] {
+        out.entry(extra)
+            .or_insert_with(|| Value::Object(in_out_nulls()));
+    }
     Value::Object(out)
 }
 
@@ -288,20 +333,34 @@ mod tests {
         assert_eq!(err, "Invalid property 'b2BCollaborationInbound'.");
     }
 
-    #[test]
-    fn render_reverses_targets_and_fills_nulls() {
+    fn half_section() -> Map<String, Value> {
         let v = json!({"tenantId": "x", "b2bCollaborationInbound": {"usersAndGroups": {"accessType": "allowed",
-            "targets": [{"target": "a", "targetType": "user"}, {"target": "b", "targetType": "group"}]}}});
-        let out = render_partner(v.as_object().expect("object"));
-        assert_eq!(out["b2bCollaborationInbound"]["applications"], Value::Null);
-        assert_eq!(
-            out["b2bCollaborationInbound"]["usersAndGroups"]["targets"][0]["target"],
-            "b"
-        );
+            "targets": [{"target": "a", "targetType": "user"}, {"target": "b", "targetType": "group"}]}},
+            "automaticUserConsentSettings": {"inboundAllowed": true}});
+        v.as_object().expect("object").clone()
+    }
+
+    #[test]
+    fn render_reverses_targets_and_keeps_half_sections() {
+        let out = render_partner(&half_section(), false);
+        let section = out["b2bCollaborationInbound"].as_object().expect("object");
+        assert!(!section.contains_key("applications"), "no auto-filled half");
+        assert_eq!(section["usersAndGroups"]["targets"][0]["target"], "b");
         assert_eq!(out["inboundTrust"], Value::Null);
         assert_eq!(
-            out["automaticUserConsentSettings"]["inboundAllowed"],
-            Value::Null
+            out["automaticUserConsentSettings"],
+            json!({"inboundAllowed": true, "outboundAllowed": null})
         );
+        assert_eq!(
+            out["protectedContentSharing"],
+            json!({"inboundAllowed": null, "outboundAllowed": null})
+        );
+    }
+
+    #[test]
+    fn nested_nulls_fill_every_member() {
+        let out = render_partner(&half_section(), true);
+        let section = out["b2bCollaborationInbound"].as_object().expect("object");
+        assert_eq!(section.get("applications"), Some(&Value::Null));
     }
 }

@@ -1,5 +1,8 @@
 //! The HTTPS server: accept loop, TLS handshake, per-connection hyper service, fault application
 //! (including dropping the connection), request logging and the standard Graph response headers.
+//! Each received request is handled in a task of its own, so a client that closes the connection
+//! (e.g. during a latency fault) does not cancel it: like a real server, a received write still
+//! takes effect.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -9,6 +12,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
+use hyper::http::request::Parts;
 use hyper::{HeaderMap, Method, Request, Response};
 use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
@@ -19,6 +23,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::errors::graph_error;
 use crate::faults::FaultAction;
+use crate::in_flight::InFlightRequest;
 use crate::log::{log_body, log_headers, LoggedRequest};
 use crate::reply::{format_time_iso, Reply, ReplyBody};
 use crate::routes::{dispatch, Route};
@@ -88,7 +93,15 @@ async fn connection(
     let service = hyper::service::service_fn(move |req| {
         let shared = shared.clone();
         let abort = service_abort.clone();
-        async move { Ok::<_, Infallible>(handle(req, peer, &shared, &abort).await) }
+        async move {
+            match receive(req, peer, shared).await {
+                Some(response) => Ok::<_, Infallible>(response),
+                None => {
+                    abort.notify_one();
+                    std::future::pending().await
+                }
+            }
+        }
     });
     let conn = hyper::server::conn::http1::Builder::new()
         .keep_alive(true)
@@ -121,19 +134,31 @@ fn fault_reply(status: u16, retry_after: Option<String>) -> Reply {
     }
 }
 
-async fn handle(
+/// Reads the whole request, then handles it in a spawned task and waits for that task: if the
+/// client goes away meanwhile, only this wait is cancelled, not the handling. None means "close
+/// the connection without a response" (a drop fault, or a request whose body never arrived).
+async fn receive(
     req: Request<Incoming>,
     peer: SocketAddr,
-    shared: &Shared,
-    abort: &Notify,
-) -> Response<Full<Bytes>> {
+    shared: Arc<Shared>,
+) -> Option<Response<Full<Bytes>>> {
     let time_ms = shared.started.elapsed().as_millis();
     let (parts, body) = req.into_parts();
-    let body = body
-        .collect()
+    let body = body.collect().await.ok()?.to_bytes();
+    tokio::spawn(handle(parts, body, peer, shared, time_ms))
         .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
+        .ok()
+        .flatten()
+}
+
+async fn handle(
+    parts: Parts,
+    body: Bytes,
+    peer: SocketAddr,
+    shared: Arc<Shared>,
+    time_ms: u128,
+) -> Option<Response<Full<Bytes>>> {
+    let shared: &Shared = &shared;
     let path = parts.uri.path().to_string();
     let query = parts.uri.query().unwrap_or_default().to_string();
     let request_id = uuid::Uuid::new_v4().to_string();
@@ -161,9 +186,17 @@ async fn handle(
                 "The control API only accepts loopback clients.",
             )
         };
-        return build_response(reply, &request_id, client_request_id.as_deref());
+        return Some(build_response(
+            reply,
+            &request_id,
+            client_request_id.as_deref(),
+        ));
     }
     let method = parts.method.as_str();
+    let _in_flight = shared.in_flight.enter(InFlightRequest {
+        method: method.to_string(),
+        path: path.clone(),
+    });
     let decision = lock(&shared.faults).decide(route.name(), route.template(), method);
     if !decision.latency.is_zero() {
         tokio::time::sleep(decision.latency).await;
@@ -181,16 +214,12 @@ async fn handle(
     let reply = match decision.action {
         Some(FaultAction::Drop) => {
             lock(&shared.log).push(route.name(), entry);
-            abort.notify_one();
-            let never: Infallible = std::future::pending().await;
-            match never {}
+            return None;
         }
         Some(FaultAction::DropResponse) => {
             entry.status = dispatch(&ctx, &route).status;
             lock(&shared.log).push(route.name(), entry);
-            abort.notify_one();
-            let never: Infallible = std::future::pending().await;
-            match never {}
+            return None;
         }
         Some(FaultAction::Respond {
             status,
@@ -201,7 +230,11 @@ async fn handle(
     };
     entry.status = reply.status;
     lock(&shared.log).push(route.name(), entry);
-    build_response(reply, &request_id, client_request_id.as_deref())
+    Some(build_response(
+        reply,
+        &request_id,
+        client_request_id.as_deref(),
+    ))
 }
 
 fn build_response(

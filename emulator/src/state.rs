@@ -1,4 +1,5 @@
-//! Shared server state: stored objects, issued tokens, the request log and the faults.
+//! Shared server state: stored objects, issued tokens, the request log, the faults and the
+//! behaviour switches.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
@@ -6,7 +7,7 @@ use std::time::Instant;
 
 use serde_json::{Map, Value};
 
-use crate::config::EmulatorConfig;
+use crate::config::{EmulatorConfig, Switches};
 use crate::faults::FaultSet;
 use crate::log::RequestLog;
 
@@ -57,6 +58,10 @@ pub(crate) struct Shared {
     pub tokens: Mutex<HashMap<String, IssuedToken>>,
     pub log: Mutex<RequestLog>,
     pub faults: Mutex<FaultSet>,
+    /// The switches in force (start-up value: `config.switches`).
+    pub switches: Mutex<Switches>,
+    /// Graph requests received and not answered yet.
+    pub in_flight: crate::in_flight::InFlight,
 }
 
 /// Locks a mutex, recovering the data if another thread panicked while holding it.
@@ -67,6 +72,7 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Shared {
     pub fn new(config: EmulatorConfig, base_url: String) -> Shared {
         let capacity = config.log_capacity;
+        let switches = config.switches.clone();
         Shared {
             config,
             base_url,
@@ -75,22 +81,45 @@ impl Shared {
             tokens: Mutex::new(HashMap::new()),
             log: Mutex::new(RequestLog::new(capacity)),
             faults: Mutex::new(FaultSet::default()),
+            switches: Mutex::new(switches),
+            in_flight: Default::default(),
         }
     }
 
-    /// Resets objects, log and faults (issued tokens stay valid).
+    /// Resets objects, log and faults, and restores the start-up switches (issued tokens stay
+    /// valid).
     pub fn reset(&self) {
         *lock(&self.store) = Store::new();
         lock(&self.log).clear();
         lock(&self.faults).clear();
+        *lock(&self.switches) = self.config.switches.clone();
+    }
+
+    /// The switches in force.
+    pub fn switches(&self) -> Switches {
+        lock(&self.switches).clone()
+    }
+
+    /// The list page size: `switches.page_size`, else `config.page_size` (at least 1).
+    pub fn page_size(&self) -> usize {
+        lock(&self.switches)
+            .page_size
+            .unwrap_or(self.config.page_size)
+            .max(1)
+    }
+
+    /// A stored partner object as Graph returns it (without `@odata.context`).
+    pub fn render_partner(&self, object: &Map<String, Value>) -> Value {
+        crate::schema::render_partner(object, lock(&self.switches).nested_nulls)
     }
 
     /// All partners, rendered as Graph returns them.
     pub fn rendered_partners(&self) -> Vec<Value> {
+        let nested_nulls = lock(&self.switches).nested_nulls;
         lock(&self.store)
             .partners
             .values()
-            .map(|p| crate::schema::render_partner(&p.object))
+            .map(|p| crate::schema::render_partner(&p.object, nested_nulls))
             .collect()
     }
 }

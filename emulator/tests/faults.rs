@@ -1,5 +1,5 @@
 //! Fault injection: throttling with and without Retry-After, 500/503, dropped connections,
-//! latency, seeded probability, replication lag, delete lag, update lag and ignored writes.
+//! seeded probability, replication lag, delete lag, update lag and ignored writes (latency: latency.rs).
 
 mod common;
 
@@ -9,11 +9,6 @@ use common::*;
 use graph_emulator::{FaultKind, FaultSpec};
 use reqwest::Method;
 use serde_json::{json, Value};
-
-async fn add_fault(h: &Harness, spec: Value) {
-    let resp = h.control(Method::POST, "/faults", Some(spec)).await;
-    assert_eq!(resp.status(), 200, "fault accepted");
-}
 
 #[tokio::test]
 async fn throttle_with_and_without_retry_after() {
@@ -132,30 +127,6 @@ async fn dropped_connection() {
 }
 
 #[tokio::test]
-async fn added_latency() {
-    let h = start().await;
-    let token = h.token().await;
-    add_fault(
-        &h,
-        json!({"route": "partners", "kind": "latency", "ms": 250, "count": 1}),
-    )
-    .await;
-    let started = Instant::now();
-    assert_eq!(
-        h.send(Method::GET, PARTNERS, &token, None).await.status(),
-        200
-    );
-    assert!(started.elapsed() >= Duration::from_millis(250));
-    let faults: Value = h
-        .control(Method::GET, "/faults", None)
-        .await
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(faults[0]["count"], 0);
-}
-
-#[tokio::test]
 async fn seeded_probability_is_reproducible() {
     let mut runs = Vec::new();
     for _ in 0..2 {
@@ -194,22 +165,6 @@ async fn seeded_probability_is_reproducible() {
 /// Long enough that a create and a read over HTTPS fit inside it on a loaded CI machine.
 const LAG_WINDOW_MS: u64 = 1000;
 const LAG_WINDOW: Duration = Duration::from_millis(LAG_WINDOW_MS);
-
-/// Polls `check` until it returns true, for at most 5 s; returns the time it took.
-async fn poll_until<F, Fut>(mut check: F) -> Duration
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(5) {
-        if check().await {
-            return started.elapsed();
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("condition not reached within 5 s");
-}
 
 #[tokio::test]
 async fn replication_lag_after_create() {

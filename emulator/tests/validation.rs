@@ -1,5 +1,5 @@
-//! Write-body validation errors, list paging and `$top`, the default configuration singleton,
-//! and unknown routes / methods.
+//! Write-body validation errors, list paging, `$top` and `$select`, the default configuration
+//! singleton, and unknown routes / methods.
 
 mod common;
 
@@ -51,7 +51,8 @@ async fn validation_errors() {
         json!({"tenantId": TENANT_A, "inboundTrust": {"isMfaAccepted": "yes"}}),
         json!({"tenantId": TENANT_A, "b2bCollaborationInbound": "allowed"}),
         json!({"tenantId": TENANT_A, "b2bCollaborationInbound": {"usersAndGroups": {"targets": {"target": "x"}}}}),
-        json!({"tenantId": TENANT_A, "isInMultiTenantOrganization": false}),
+        json!({"tenantId": TENANT_A, "isInMultiTenantOrganization": "no"}),
+        json!({"tenantId": TENANT_A, "isServiceProvider": "yes"}),
         json!([{"tenantId": TENANT_A}]),
     ];
     for body in cases {
@@ -67,22 +68,14 @@ async fn validation_errors() {
         .await
         .expect("send");
     expect_graph_error(raw, 400, "Request_BadRequest").await;
-    bad_create(
-        &h,
-        &token,
-        json!({"tenantId": TENANT_A, "isServiceProvider": true}),
-        403,
-        "Authorization_RequestDenied",
-    )
-    .await;
     assert!(h.emu.partners().is_empty());
 
     assert_eq!(h.create(&token, json!({"tenantId": TENANT_A, "@odata.type": "#microsoft.graph.crossTenantAccessPolicyConfigurationPartner"})).await.status(), 201);
     let path = format!("{PARTNERS}/{TENANT_A}");
     for body in [
         json!({"tenantId": TENANT_B}),
-        json!({"isServiceProvider": false}),
-        json!({"isInMultiTenantOrganization": true}),
+        json!({"isServiceProvider": 1}),
+        json!({"isInMultiTenantOrganization": "yes"}),
         json!({"b2bDirectConnectInbound": {"applications": {"accessType": "unknownFutureValue"}}}),
         json!({"automaticUserConsentSettings": {"inboundAllowed": 1}}),
         json!({"tenantRestrictions": {"devices": {"mode": "allowed", "rules": "x"}}}),
@@ -100,49 +93,18 @@ async fn list_paging_and_top() {
     };
     let h = start_with(config).await;
     let token = h.token().await;
-    for i in 0..7 {
-        let id = format!("cccccccc-0000-0000-0000-00000000000{i}");
-        assert_eq!(
-            h.create(&token, json!({"tenantId": id})).await.status(),
-            201
-        );
-    }
-    let mut url = h.url(PARTNERS);
-    let mut seen = Vec::new();
-    let mut pages = 0;
-    loop {
-        let body: Value = h
-            .client
-            .get(&url)
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("get")
-            .json()
-            .await
-            .expect("json");
-        assert!(body["@odata.context"]
+    create_numbered(&h, &token, 7).await;
+    let pages = list_pages(&h, &token, &h.url(PARTNERS)).await;
+    for page in &pages {
+        assert!(page["@odata.context"]
             .as_str()
             .expect("ctx")
             .ends_with("#policies/crossTenantAccessPolicy/partners"));
-        let items = body["value"].as_array().expect("value");
-        assert!(items.len() <= 3);
-        seen.extend(
-            items
-                .iter()
-                .map(|p| p["tenantId"].as_str().expect("id").to_string()),
-        );
-        pages += 1;
-        match body["@odata.nextLink"].as_str() {
-            Some(next) => url = next.to_string(),
-            None => break,
-        }
-        assert!(pages < 10, "paging does not end");
     }
-    assert_eq!(pages, 3);
-    seen.sort();
-    seen.dedup();
-    assert_eq!(seen.len(), 7);
+    let (sizes, ids) = page_summary(&pages);
+    assert_eq!(sizes, vec![3, 3, 1]);
+    assert_eq!(ids.len(), 7);
+    assert!(pages[2].get("@odata.nextLink").is_none(), "last page");
     let body: Value = h
         .send(Method::GET, &format!("{PARTNERS}?$top=2"), &token, None)
         .await
@@ -159,6 +121,49 @@ async fn list_paging_and_top() {
             .await,
         400,
         "Request_BadRequest",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn select_keeps_only_the_named_properties() {
+    let h = start().await;
+    let token = h.token().await;
+    let trust = json!({"isMfaAccepted": true});
+    h.create(&token, json!({"tenantId": TENANT_A, "inboundTrust": trust}))
+        .await;
+    let path = format!("{PARTNERS}/{TENANT_A}?$select=tenantId,InboundTrust");
+    let got: Value = h
+        .send(Method::GET, &path, &token, None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let mut keys: Vec<&String> = got.as_object().expect("object").keys().collect();
+    keys.sort();
+    assert_eq!(keys, vec!["@odata.context", "inboundTrust", "tenantId"]);
+    assert_eq!(got["inboundTrust"], trust);
+    let list = format!("{PARTNERS}?$select=tenantId&$expand=identitySynchronization");
+    let got: Value = h
+        .send(Method::GET, &list, &token, None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        got["value"][0],
+        json!({"tenantId": TENANT_A, "identitySynchronization": null})
+    );
+    expect_graph_error(
+        h.send(
+            Method::GET,
+            &format!("{PARTNERS}?$select=bogus"),
+            &token,
+            None,
+        )
+        .await,
+        400,
+        "BadRequest",
     )
     .await;
 }
@@ -196,6 +201,21 @@ async fn default_configuration() {
         .expect("json");
     assert_eq!(got["isServiceDefault"], false);
     assert_eq!(got["inboundTrust"]["isMfaAccepted"], true);
+    let consent =
+        json!({"automaticUserConsentSettings": {"inboundAllowed": true, "outboundAllowed": true}});
+    let resp = h.send(Method::PATCH, path, &token, Some(consent)).await;
+    assert_eq!(resp.status(), 204);
+    let got: Value = h
+        .send(Method::GET, path, &token, None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        got["automaticUserConsentSettings"],
+        json!({"inboundAllowed": false, "outboundAllowed": false}),
+        "always false in the default configuration"
+    );
     expect_graph_error(
         h.send(Method::PATCH, path, &token, Some(json!({"bogus": 1})))
             .await,

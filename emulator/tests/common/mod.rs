@@ -2,7 +2,7 @@
 //! CA, fetch tokens, and sign JWT client assertions.
 #![allow(dead_code)]
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature;
@@ -207,4 +207,83 @@ pub fn rsa_cert() -> (String, Vec<u8>, Signer) {
 
 pub fn thumbprint(alg: &'static aws_lc_rs::digest::Algorithm, der: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(aws_lc_rs::digest::digest(alg, der).as_ref())
+}
+
+/// Adds a fault through the control API.
+pub async fn add_fault(h: &Harness, spec: Value) {
+    let resp = h
+        .control(reqwest::Method::POST, "/faults", Some(spec))
+        .await;
+    assert_eq!(resp.status(), 200, "fault accepted");
+}
+
+/// Polls `check` until it returns true, for at most 5 s; returns the time it took.
+pub async fn poll_until<F, Fut>(mut check: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(5) {
+        if check().await {
+            return started.elapsed();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("condition not reached within 5 s");
+}
+
+/// Follows `@odata.nextLink` from `first` (each link fetched as-is) and returns every page body;
+/// panics after 20 pages.
+pub async fn list_pages(h: &Harness, token: &str, first: &str) -> Vec<Value> {
+    let mut url = first.to_string();
+    let mut pages = Vec::new();
+    loop {
+        let resp = h
+            .client
+            .get(&url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("get page");
+        assert_eq!(resp.status(), 200, "page {url}");
+        let body: Value = resp.json().await.expect("json");
+        let next = body["@odata.nextLink"].as_str().map(str::to_string);
+        pages.push(body);
+        match next {
+            Some(link) => {
+                assert!(
+                    link.starts_with(&format!("{}{PARTNERS}?", h.emu.base_url())),
+                    "nextLink is an absolute URL: {link}"
+                );
+                url = link;
+            }
+            None => return pages,
+        }
+        assert!(pages.len() < 20, "paging does not end");
+    }
+}
+
+/// Creates partners `cccccccc-0000-0000-0000-00000000000{i}` for i in 0..n.
+pub async fn create_numbered(h: &Harness, token: &str, n: usize) {
+    for i in 0..n {
+        let id = format!("cccccccc-0000-0000-0000-{i:012}");
+        assert_eq!(h.create(token, json!({"tenantId": id})).await.status(), 201);
+    }
+}
+
+/// The number of items on each page, and the tenant ids of all pages (sorted, deduplicated).
+pub fn page_summary(pages: &[Value]) -> (Vec<usize>, Vec<String>) {
+    let sizes = pages
+        .iter()
+        .map(|p| p["value"].as_array().expect("value").len())
+        .collect();
+    let mut ids: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p["value"].as_array().expect("value").clone())
+        .map(|p| p["tenantId"].as_str().expect("id").to_string())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    (sizes, ids)
 }

@@ -15,7 +15,7 @@ use url::Url;
 use super::context::OpContext;
 use super::envelope::http_failure;
 use super::error::GraphError;
-use super::retry::{is_idempotent, parse_retry_after, RetryPolicy};
+use super::retry::{is_idempotent, is_write, parse_retry_after, RetryPolicy};
 use super::token::TokenSource;
 
 /// Graph API version every path is under.
@@ -157,13 +157,43 @@ impl GraphClient {
         let mut last_error: Option<GraphError> = None;
         loop {
             attempts += 1;
-            let outcome = tokio::select! {
+            // Nothing has been sent before the token is in hand: stop at once when asked to.
+            let token = tokio::select! {
                 biased;
-                () = ctx.cancel.cancelled() => return Err(cancelled(&operation)),
+                () = ctx.cancel.cancelled() => {
+                    let may_have_happened = last_error
+                        .as_ref()
+                        .is_some_and(GraphError::create_may_have_happened);
+                    return Err(cancelled(&operation, may_have_happened));
+                }
                 () = sleep_until(ctx.deadline) => {
                     return Err(timeout(&operation, attempts, last_error));
                 }
-                outcome = self.attempt(&method, &url, &path, body.as_deref(), attempts, ctx) => outcome,
+                token = self.inner.tokens.bearer(ctx) => token?,
+            };
+            let exchange = self.attempt(&method, &url, &path, body.as_deref(), attempts, &token);
+            tokio::pin!(exchange);
+            let outcome = tokio::select! {
+                biased;
+                () = ctx.cancel.cancelled() => {
+                    if !is_write(&method) {
+                        return Err(cancelled(&operation, false));
+                    }
+                    // A write is on its way to Graph: let it answer within a short grace, so
+                    // its outcome is known and Terraform records it, rather than abandoning it.
+                    log::info!(
+                        "graph: stop requested while {operation} is in flight; waiting up to {} ms for its answer",
+                        policy.write_grace.as_millis()
+                    );
+                    match tokio::time::timeout(policy.write_grace, &mut exchange).await {
+                        Ok(outcome) => outcome,
+                        Err(_) => return Err(cancelled(&operation, true)),
+                    }
+                }
+                () = sleep_until(ctx.deadline) => {
+                    return Err(timeout(&operation, attempts, last_error));
+                }
+                outcome = &mut exchange => outcome,
             };
             let (error, retry_after) = match outcome {
                 Ok(response)
@@ -219,9 +249,10 @@ impl GraphClient {
                 "graph: will retry {operation} in {} ms (attempt {attempts} failed: {error})",
                 wait.as_millis()
             );
+            let may_have_happened = error.create_may_have_happened();
             last_error = Some(error);
             if !ctx.pause(wait).await {
-                return Err(cancelled(&operation));
+                return Err(cancelled(&operation, may_have_happened));
             }
         }
     }
@@ -234,9 +265,8 @@ impl GraphClient {
         path: &str,
         body: Option<&[u8]>,
         attempt: u32,
-        ctx: &OpContext,
+        token: &str,
     ) -> Result<GraphResponse, GraphError> {
-        let token = self.inner.tokens.bearer(ctx).await?;
         let mut authorization =
             HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| GraphError::Auth {
                 status: None,
@@ -294,7 +324,7 @@ impl GraphClient {
             .map_err(|error| connection_error(error, true))?
             .to_vec();
         if status == 401 {
-            self.inner.tokens.reject(&token).await;
+            self.inner.tokens.reject(token).await;
         }
         let response = GraphResponse {
             method: method.clone(),
@@ -341,9 +371,10 @@ fn error_chain(error: &reqwest::Error) -> String {
     text
 }
 
-pub(crate) fn cancelled(operation: &str) -> GraphError {
+pub(crate) fn cancelled(operation: &str, outcome_unknown: bool) -> GraphError {
     GraphError::Cancelled {
         operation: operation.to_owned(),
+        outcome_unknown,
     }
 }
 

@@ -496,3 +496,85 @@ async fn a_refused_token_is_dropped_and_the_request_retried_once() {
     assert_eq!(error.status(), Some(401));
     assert_eq!(server.requests().len(), 2);
 }
+
+/// Cancels `context` after 50 ms, as StopProvider would.
+fn cancel_soon(context: &OpContext) {
+    let cancel = context.cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        cancel.cancel();
+    });
+}
+
+#[tokio::test]
+async fn a_write_in_flight_when_stopped_gets_its_answer_within_the_grace() {
+    let created = Reply::json(201, &json!({"tenantId": TENANT}).to_string());
+    let server = TestServer::start(vec![Reply::After(
+        Duration::from_millis(300),
+        Box::new(created),
+    )])
+    .await;
+    let client = client_for(&server).with_retry_policy(RetryPolicy {
+        write_grace: Duration::from_secs(20),
+        ..brisk_policy()
+    });
+    let context = ctx(600);
+    cancel_soon(&context);
+    let started = Instant::now();
+    let partner = client
+        .create_partner(&json!({"tenantId": TENANT}), &context)
+        .await
+        .expect("the POST's answer is waited for");
+    assert_eq!(partner["tenantId"], TENANT);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_write_that_does_not_answer_within_the_grace_is_reported_as_maybe_done() {
+    let server = TestServer::start(vec![Reply::Hang]).await;
+    let client = client_for(&server).with_retry_policy(RetryPolicy {
+        write_grace: Duration::from_millis(300),
+        ..brisk_policy()
+    });
+    let context = ctx(600);
+    cancel_soon(&context);
+    let started = Instant::now();
+    let error = client
+        .create_partner(&json!({"tenantId": TENANT}), &context)
+        .await
+        .expect_err("no answer");
+    assert!(error.is_cancelled(), "{error}");
+    assert!(error.create_may_have_happened(), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("may or may not have taken effect"),
+        "{error}"
+    );
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(350), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn a_read_in_flight_when_stopped_is_abandoned_at_once() {
+    let server = TestServer::start(vec![Reply::Hang]).await;
+    let client = client_for(&server).with_retry_policy(RetryPolicy {
+        write_grace: Duration::from_secs(60),
+        ..brisk_policy()
+    });
+    let context = ctx(600);
+    cancel_soon(&context);
+    let started = Instant::now();
+    let error = client
+        .get_partner(TENANT, &context)
+        .await
+        .expect_err("cancelled");
+    assert!(
+        error.is_cancelled() && !error.create_may_have_happened(),
+        "{error}"
+    );
+    // Far below the 60 s grace a write would get.
+    assert!(started.elapsed() < Duration::from_secs(10));
+}

@@ -125,8 +125,20 @@ pub enum GraphError {
     },
 
     /// The operation was cancelled (StopProvider) before it finished.
-    #[error("{operation} was cancelled")]
-    Cancelled { operation: String },
+    #[error(
+        "{operation} was cancelled{}",
+        if *.outcome_unknown {
+            " while the request was on its way to Graph and did not answer in time, so it may \
+             or may not have taken effect"
+        } else {
+            ""
+        }
+    )]
+    Cancelled {
+        operation: String,
+        /// True when a write had been sent and its answer did not arrive within the grace.
+        outcome_unknown: bool,
+    },
 
     /// A success status whose body or status we cannot use.
     #[error("unexpected response {status} for {method} {path}: {detail}")]
@@ -202,11 +214,15 @@ impl GraphError {
         matches!(self, GraphError::Timeout { .. })
     }
 
-    /// Whether a POST that failed this way may still have created its object because its
-    /// answer was lost: the connection dropped after sending, or the deadline cut it off.
+    /// Whether a write that failed this way may still have taken effect because its answer was
+    /// lost: the connection dropped after sending, the deadline cut it off, or Terraform
+    /// stopped the provider while it was in flight.
     pub fn create_may_have_happened(&self) -> bool {
         match self {
             GraphError::Connection {
+                outcome_unknown, ..
+            }
+            | GraphError::Cancelled {
                 outcome_unknown, ..
             } => *outcome_unknown,
             GraphError::Timeout { .. } => true,

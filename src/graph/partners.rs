@@ -106,7 +106,7 @@ impl GraphClient {
                 wait.as_millis()
             );
             if !ctx.pause(wait).await {
-                return Err(cancelled(&operation));
+                return Err(cancelled(&operation, false));
             }
         }
     }
@@ -167,7 +167,7 @@ impl GraphClient {
                 wait.as_millis()
             );
             if !ctx.pause(wait).await {
-                return Err(cancelled(&operation));
+                return Err(cancelled(&operation, false));
             }
         }
     }

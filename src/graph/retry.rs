@@ -31,6 +31,10 @@ pub struct RetryPolicy {
     /// How many connection failures in a row we retry before giving up early, so that a wrong
     /// endpoint fails in seconds rather than at the end of a long operation timeout.
     pub max_connection_retries: u32,
+    /// How long a write already sent may still take to answer once Terraform asks the provider
+    /// to stop (Ctrl-C): long enough that its outcome is usually known and recorded, short
+    /// enough that Terraform exits within seconds. Waits between attempts never get a grace.
+    pub write_grace: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -40,6 +44,7 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(60),
             max_poll_delay: Duration::from_secs(10),
             max_connection_retries: 4,
+            write_grace: Duration::from_millis(2500),
         }
     }
 }
@@ -99,6 +104,11 @@ impl RetryPolicy {
 
 /// Methods whose repetition has the same effect as one request. PATCH qualifies here because
 /// this provider always sends whole sections.
+/// Whether the request changes something in Graph (everything but reads).
+pub(crate) fn is_write(method: &Method) -> bool {
+    ![Method::GET, Method::HEAD, Method::OPTIONS].contains(method)
+}
+
 pub(crate) fn is_idempotent(method: &Method) -> bool {
     [
         Method::GET,

@@ -20,6 +20,8 @@ pub(crate) enum Reply {
     Hang,
     /// Read the request, then close the connection without answering.
     Drop,
+    /// Read the request, wait, then give the inner reply.
+    After(std::time::Duration, Box<Reply>),
 }
 
 impl Reply {
@@ -193,6 +195,13 @@ where
             .cloned()
             .unwrap_or(Reply::empty(500))
     };
+    let reply = match reply {
+        Reply::After(wait, inner) => {
+            tokio::time::sleep(wait).await;
+            *inner
+        }
+        other => other,
+    };
     match reply {
         Reply::Respond {
             status,
@@ -216,7 +225,7 @@ where
             let _ = stream.shutdown().await;
         }
         Reply::Hang => std::future::pending::<()>().await,
-        Reply::Drop => {}
+        Reply::Drop | Reply::After(..) => {}
     }
 }
 

@@ -129,6 +129,7 @@ impl TokenSource for CachedTokenSource {
             biased;
             () = ctx.cancel.cancelled() => Err(GraphError::Cancelled {
                 operation: OPERATION.to_owned(),
+                outcome_unknown: false,
             }),
             () = tokio::time::sleep_until(ctx.deadline) => Err(GraphError::Timeout {
                 operation: OPERATION.to_owned(),

@@ -10,6 +10,7 @@ pub mod logging;
 pub mod number;
 pub mod panic_guard;
 pub mod path;
+pub mod private;
 pub mod schema;
 pub mod serve;
 pub mod server;
@@ -19,6 +20,7 @@ pub mod value;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use path::AttributePath;
+pub use private::PrivateState;
 pub use schema::{Attribute, Block, NestingMode, Schema};
 pub use serve::{serve, ServeOptions};
 pub use traits::{ApplyRequest, OperationContext, PlanRequest, PlanResponse, Provider, Resource};

@@ -4,6 +4,7 @@
 
 use crate::plugin::codec::{decode_dynamic, decode_json, encode_dynamic};
 use crate::plugin::diagnostics::Diagnostics;
+use crate::plugin::private::PrivateState;
 use crate::plugin::traits::{ApplyRequest, OperationContext, PlanRequest, Provider, Resource};
 use crate::plugin::value::{Type, Value};
 use crate::proto::tfplugin6 as pb;
@@ -303,13 +304,14 @@ impl ProviderService for ProviderRpc {
         let req = req.into_inner();
         let mut diags = Diagnostics::new();
         let mut new_state = None;
+        let mut private = PrivateState::from_bytes(&req.private);
         if let Some(r) = self.resource(&req.type_name, &mut diags) {
             let ty = r.schema().value_type();
             if let Some(state) =
                 decode(req.current_state.as_ref(), &ty, "current state", &mut diags)
             {
                 let ctx = self.context();
-                let read = r.read(&ctx, state, &mut diags).await;
+                let read = r.read(&ctx, state, &mut private, &mut diags).await;
                 new_state = encode(&read, &ty, "new state", &mut diags);
             }
         }
@@ -317,7 +319,7 @@ impl ProviderService for ProviderRpc {
         Ok(Response::new(pb::read_resource::Response {
             new_state,
             diagnostics: diags.into_proto(),
-            private: req.private,
+            private: private.to_bytes(),
             ..Default::default()
         }))
     }
@@ -377,6 +379,7 @@ impl ProviderService for ProviderRpc {
         let req = req.into_inner();
         let mut diags = Diagnostics::new();
         let mut new_state = None;
+        let mut private = PrivateState::from_bytes(&req.planned_private);
         if let Some(r) = self.resource(&req.type_name, &mut diags) {
             let ty = r.schema().value_type();
             let prior = decode(req.prior_state.as_ref(), &ty, "prior state", &mut diags);
@@ -391,6 +394,7 @@ impl ProviderService for ProviderRpc {
                     if diags.has_errors() {
                         prior_state
                     } else {
+                        private = PrivateState::default();
                         Value::Null
                     }
                 } else {
@@ -400,9 +404,9 @@ impl ProviderService for ProviderRpc {
                         config,
                     };
                     if req.prior_state.is_null() {
-                        r.create(&ctx, req, &mut diags).await
+                        r.create(&ctx, req, &mut private, &mut diags).await
                     } else {
-                        r.update(&ctx, req, &mut diags).await
+                        r.update(&ctx, req, &mut private, &mut diags).await
                     }
                 };
                 new_state = encode(&result, &ty, "new state", &mut diags);
@@ -411,7 +415,7 @@ impl ProviderService for ProviderRpc {
         log_rpc("ApplyResourceChange", started);
         Ok(Response::new(pb::apply_resource_change::Response {
             new_state,
-            private: req.planned_private,
+            private: private.to_bytes(),
             diagnostics: diags.into_proto(),
             ..Default::default()
         }))

@@ -5,6 +5,7 @@
 
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::path::AttributePath;
+use crate::plugin::private::PrivateState;
 use crate::plugin::schema::Schema;
 use crate::plugin::value::Value;
 use async_trait::async_trait;
@@ -50,7 +51,14 @@ pub trait Resource: Send + Sync + 'static {
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
 
     /// Refreshes state from the remote system. Returning `Value::Null` removes the resource.
-    async fn read(&self, ctx: &OperationContext, state: Value, diags: &mut Diagnostics) -> Value;
+    /// `private` holds what the last operation remembered; what it holds afterwards is stored.
+    async fn read(
+        &self,
+        ctx: &OperationContext,
+        state: Value,
+        private: &mut PrivateState,
+        diags: &mut Diagnostics,
+    ) -> Value;
 
     /// Computes the planned state (never called for destroy plans).
     fn plan(&self, req: PlanRequest, diags: &mut Diagnostics) -> PlanResponse;
@@ -61,13 +69,16 @@ pub trait Resource: Send + Sync + 'static {
         &self,
         ctx: &OperationContext,
         req: ApplyRequest,
+        private: &mut PrivateState,
         diags: &mut Diagnostics,
     ) -> Value;
 
+    /// `private` holds what the last Read remembered; what it holds afterwards is stored.
     async fn update(
         &self,
         ctx: &OperationContext,
         req: ApplyRequest,
+        private: &mut PrivateState,
         diags: &mut Diagnostics,
     ) -> Value;
 

@@ -197,8 +197,8 @@ impl Workspace {
         let _ = std::fs::remove_file(self.work_dir().join(name));
     }
 
-    pub fn run_with_env(&self, args: &[&str], extra_env: &[(&str, &str)]) -> Run {
-        let started = Instant::now();
+    /// The tool's command for `args`, with this workspace's directory and environment.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(self.tool.binary());
         cmd.args(args)
             .current_dir(self.work_dir())
@@ -211,6 +211,12 @@ impl Workspace {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
+        cmd
+    }
+
+    pub fn run_with_env(&self, args: &[&str], extra_env: &[(&str, &str)]) -> Run {
+        let started = Instant::now();
+        let mut cmd = self.command(args);
         for (k, v) in extra_env {
             cmd.env(k, v);
         }

@@ -13,6 +13,12 @@ mod failures;
 #[path = "consistency.rs"]
 mod consistency;
 
+#[path = "fidelity.rs"]
+mod fidelity;
+
+#[path = "interrupt.rs"]
+mod interrupt;
+
 #[path = "install.rs"]
 mod install;
 

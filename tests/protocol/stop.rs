@@ -1,5 +1,7 @@
-//! StopProvider cancels an operation in flight (here a create whose POST the emulator holds for
-//! 20 s) promptly, with a diagnostic that says so, and the provider keeps serving.
+//! StopProvider during a create whose POST the emulator holds for 20 s: the POST already sent
+//! gets a short grace to answer, then the apply returns the partner in state (its outcome is
+//! unknown, so Terraform must keep tracking it) with a diagnostic that says so, and the
+//! provider keeps serving.
 
 use std::time::{Duration, Instant};
 
@@ -68,14 +70,14 @@ async fn stop_provider_cancels_a_slow_create() {
         .into_inner();
     assert_eq!(stop.error, "", "StopProvider reports no error");
 
-    let (finished, response) = tokio::time::timeout(Duration::from_secs(5), apply)
+    let (finished, response) = tokio::time::timeout(Duration::from_secs(15), apply)
         .await
-        .expect("apply returns after StopProvider")
+        .expect("apply returns after StopProvider, long before the POST's 20 s")
         .expect("apply task");
     let took = finished.duration_since(stop_sent);
     assert!(
-        took < Duration::from_secs(1),
-        "apply returned {took:?} after StopProvider; it must return within 1 s"
+        took >= Duration::from_secs(2),
+        "apply returned {took:?} after StopProvider; a write in flight gets a 2.5 s grace"
     );
     let response = response
         .expect("a cancelled apply is a diagnostic, not a gRPC error")
@@ -92,18 +94,14 @@ async fn stop_provider_cancels_a_slow_create() {
         .collect::<Vec<_>>()
         .join("\n");
     assert!(
-        text.contains("cancel") || text.contains("stop"),
-        "the diagnostic should say the operation was cancelled/stopped: {text}"
+        text.contains("interrupted") && text.contains("may or may not"),
+        "the diagnostic should say the create was interrupted with its outcome unknown: {text}"
     );
-    // The POST never completed from the provider's point of view: no object in state.
-    if let Some(state) = &response.new_state {
-        let state = terraform_provider_azuread::plugin::codec::decode_msgpack(&state.msgpack, &ty)
-            .expect("decode");
-        assert!(
-            state.is_null(),
-            "a cancelled create returns no state: {state:?}"
-        );
-    }
+    // Graph may hold the partner: it is returned in state so Terraform keeps tracking it.
+    let state = response.new_state.as_ref().expect("a state");
+    let state = terraform_provider_azuread::plugin::codec::decode_msgpack(&state.msgpack, &ty)
+        .expect("decode");
+    assert_eq!(get(&state, &["tenant_id"]), &s(SLOW_TENANT), "{state:?}");
 
     // The provider keeps serving, and later operations are not cancelled.
     let schema = env

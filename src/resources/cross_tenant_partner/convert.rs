@@ -11,18 +11,13 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartnerPatch(pub Map<String, Json>);
 
-impl PartnerPatch {
-    pub fn into_json(self) -> Json {
-        Json::Object(self.0)
-    }
-}
-
-/// `POST` body: the tenant ID and every configured section; unset sections are left out so
-/// they inherit the default (and so clouds that lack newer properties are not sent them).
+/// `POST` body: the tenant ID and every configured section Microsoft's create table lists.
+/// Unset sections are left out so they inherit the default (and so clouds that lack newer
+/// properties are not sent them); update-only sections follow in [`follow_up_patch`].
 pub fn create_body(tenant_id: &str, planned: &Value) -> Json {
     let mut body = Map::new();
     body.insert("tenantId".into(), Json::String(tenant_id.to_string()));
-    for section in SECTIONS {
+    for section in SECTIONS.iter().filter(|section| section.on_create) {
         let value = attr(planned, section.tf);
         if !value.is_null() {
             body.insert(section.graph.into(), section_to_graph(section, value));
@@ -31,16 +26,72 @@ pub fn create_body(tenant_id: &str, planned: &Value) -> Json {
     Json::Object(body)
 }
 
+/// The PATCH that completes a create: the configured sections documented for update only
+/// (`tenantRestrictions`, `appServiceConnectInbound`, `m365Collaboration*`). `None` when none
+/// is configured, so a create costs a single write.
+pub fn follow_up_patch(planned: &Value) -> Option<PartnerPatch> {
+    let body: Map<String, Json> = SECTIONS
+        .iter()
+        .filter(|section| !section.on_create)
+        .filter_map(|section| {
+            let value = attr(planned, section.tf);
+            (!value.is_null())
+                .then(|| (section.graph.to_string(), section_to_graph(section, value)))
+        })
+        .collect();
+    (!body.is_empty()).then_some(PartnerPatch(body))
+}
+
 /// Returns `None` when no section changed (then no request is needed).
 pub fn partner_patch(prior: &Value, planned: &Value) -> Option<PartnerPatch> {
     let mut body = Map::new();
     for section in SECTIONS {
         let (before, after) = (attr(prior, section.tf), attr(planned, section.tf));
         if !before.semantically_equal(after) {
-            body.insert(section.graph.into(), section_to_graph(section, after));
+            let mut json = section_to_graph(section, after);
+            clear_removed_halves(section, before, &mut json);
+            body.insert(section.graph.into(), json);
         }
     }
     (!body.is_empty()).then_some(PartnerPatch(body))
+}
+
+/// A half the configuration no longer sets is sent as an explicit `null`: Graph does not say
+/// whether a PATCH replaces a section or merges into it, and a merge would keep the old half.
+fn clear_removed_halves(section: &Section, before: &Value, json: &mut Json) {
+    let (Shape::Targets(members), Json::Object(out)) = (&section.shape, json) else {
+        return;
+    };
+    for m in *members {
+        if !attr(before, m.tf).is_null() && !out.contains_key(m.graph) {
+            out.insert(m.graph.into(), Json::Null);
+        }
+    }
+}
+
+impl PartnerPatch {
+    pub fn into_json(self) -> Json {
+        Json::Object(self.0)
+    }
+
+    /// Graph's `tenantRestrictions.devices` is not modelled, and a PATCH sends the section
+    /// whole: put back the value Graph held so the update does not wipe it.
+    pub fn carry_devices(&mut self, devices: Option<&Json>) {
+        let Some(devices) = devices.filter(|d| !d.is_null()) else {
+            return;
+        };
+        if let Some(Json::Object(section)) = self.0.get_mut("tenantRestrictions") {
+            section.insert("devices".into(), devices.clone());
+        }
+    }
+}
+
+/// Graph's `tenantRestrictions.devices`, if it holds one.
+pub fn tenant_restrictions_devices(partner: &Json) -> Option<&Json> {
+    partner
+        .get("tenantRestrictions")?
+        .get("devices")
+        .filter(|d| !d.is_null())
 }
 
 pub fn section_to_graph(section: &Section, value: &Value) -> Json {

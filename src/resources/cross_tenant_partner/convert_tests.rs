@@ -197,21 +197,29 @@ fn create_body_with_every_section_uses_graph_names() {
             "usersAndGroups": graph_tc("allowed", &[(G3, "group")]),
             "applications": graph_tc("allowed", &[("AllMicrosoftApps", "application")]),
         },
-        "tenantRestrictions": {
-            "usersAndGroups": graph_tc("allowed", &[("AllUsers", "user")]),
-            "applications": graph_tc("allowed", &[("Office365", "application"), (APP, "application")]),
-        },
-        "appServiceConnectInbound": {
-            "applications": graph_tc("allowed", &[(APP, "application")]),
-        },
-        "m365CollaborationInbound": {
-            "users": graph_tc("allowed", &[("AllUsers", "user")]),
-        },
-        "m365CollaborationOutbound": {
-            "usersAndGroups": graph_tc("blocked", &[(G1, "group")]),
-        },
     });
-    assert_eq!(body, expected);
+    assert_eq!(body, expected, "the POST holds what the create table lists");
+    let follow_up = follow_up_patch(&full_state()).expect("update-only sections are set");
+    assert_eq!(
+        follow_up.into_json(),
+        json!({
+            "tenantRestrictions": {
+                "usersAndGroups": graph_tc("allowed", &[("AllUsers", "user")]),
+                "applications": graph_tc("allowed", &[("Office365", "application"), (APP, "application")]),
+            },
+            "appServiceConnectInbound": {
+                "applications": graph_tc("allowed", &[(APP, "application")]),
+            },
+            "m365CollaborationInbound": {
+                "users": graph_tc("allowed", &[("AllUsers", "user")]),
+            },
+            "m365CollaborationOutbound": {
+                "usersAndGroups": graph_tc("blocked", &[(G1, "group")]),
+            },
+        }),
+        "the PATCH after it holds the sections documented for update only"
+    );
+    let body = graph_object(&full_state());
 
     // Spot-check the exact spellings a user would look for in a request log.
     assert_eq!(
@@ -592,7 +600,7 @@ fn an_empty_graph_object_reads_as_all_null() {
 #[test]
 fn round_trip_state_to_graph_and_back() {
     let state = full_state();
-    let body = create_body(TENANT, &state);
+    let body = graph_object(&state);
     for prior in [state.clone(), Value::Null] {
         let sections = sections_from_graph(&body, &prior);
         for section in SECTIONS {
@@ -615,7 +623,7 @@ fn round_trip_state_to_graph_and_back() {
 #[test]
 fn round_trip_with_graph_reversing_every_target_list() {
     let state = full_state();
-    let mut body = create_body(TENANT, &state);
+    let mut body = graph_object(&state);
     for section in body.as_object_mut().expect("object").values_mut() {
         if let Some(members) = section.as_object_mut() {
             for config in members.values_mut() {
@@ -631,6 +639,15 @@ fn round_trip_with_graph_reversing_every_target_list() {
     }
     let refreshed = state_from_sections(&state, sections);
     assert_eq!(partner_patch(&refreshed, &state), None);
+}
+
+/// What Graph holds after a create: the POST body plus the PATCH that follows it.
+fn graph_object(state: &Value) -> Json {
+    let mut body = create_body(TENANT, state);
+    if let (Some(patch), Some(object)) = (follow_up_patch(state), body.as_object_mut()) {
+        object.extend(patch.0);
+    }
+    body
 }
 
 fn state_from_sections(base: &Value, sections: BTreeMap<String, Value>) -> Value {
@@ -653,4 +670,102 @@ fn attr_treats_absent_and_non_objects_as_null() {
     assert!(attr(&Value::from("text"), "x").is_null());
     assert!(attr(&Value::unknown(), "x").is_null());
     assert_eq!(attr(&s, "tenant_id"), &Value::from(TENANT));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Half sections, update-only sections and tenantRestrictions.devices
+
+#[test]
+fn an_unset_half_is_not_sent_on_create() {
+    let s = state([(
+        "b2b_direct_connect_outbound",
+        b2b(tc("blocked", vec![target(G1, "group")]), Value::Null),
+    )]);
+    assert_eq!(
+        create_body(TENANT, &s),
+        json!({"tenantId": TENANT, "b2bDirectConnectOutbound": {"usersAndGroups": graph_tc("blocked", &[(G1, "group")])}})
+    );
+    assert_eq!(
+        follow_up_patch(&s),
+        None,
+        "no update-only section: no PATCH"
+    );
+}
+
+#[test]
+fn a_half_dropped_from_the_configuration_is_sent_as_null() {
+    let users = tc("allowed", vec![target("AllUsers", "user")]);
+    let apps = tc("allowed", vec![target("Office365", "application")]);
+    let prior = state([(
+        "b2b_direct_connect_inbound",
+        b2b(users.clone(), apps.clone()),
+    )]);
+    let planned = state([("b2b_direct_connect_inbound", b2b(Value::Null, apps))]);
+    let patch = partner_patch(&prior, &planned).expect("changed");
+    assert_eq!(
+        patch.into_json(),
+        json!({"b2bDirectConnectInbound": {"usersAndGroups": null, "applications": graph_tc("allowed", &[("Office365", "application")])}})
+    );
+    // A half that was never set is still left out.
+    let prior = state([(
+        "b2b_direct_connect_inbound",
+        b2b(Value::Null, users.clone()),
+    )]);
+    let planned = state([(
+        "b2b_direct_connect_inbound",
+        b2b(
+            Value::Null,
+            tc("blocked", vec![target("Office365", "application")]),
+        ),
+    )]);
+    let body = partner_patch(&prior, &planned)
+        .expect("changed")
+        .into_json();
+    assert!(
+        body["b2bDirectConnectInbound"]
+            .get("usersAndGroups")
+            .is_none(),
+        "{body}"
+    );
+}
+
+#[test]
+fn devices_are_carried_into_a_tenant_restrictions_patch_only() {
+    let blocked = b2b(
+        tc("blocked", vec![target("AllUsers", "user")]),
+        tc("blocked", vec![target("AllApplications", "application")]),
+    );
+    let allowed = b2b(
+        tc("allowed", vec![target("AllUsers", "user")]),
+        tc("allowed", vec![target("Office365", "application")]),
+    );
+    let devices = json!({"mode": "allowed", "rule": "device.deviceAttribute2 -eq 'PAW'"});
+    let prior = state([("tenant_restrictions", blocked.clone())]);
+    let mut patch =
+        partner_patch(&prior, &state([("tenant_restrictions", allowed)])).expect("changed");
+    patch.carry_devices(Some(&devices));
+    assert_eq!(patch.0["tenantRestrictions"]["devices"], devices);
+
+    // A removed section stays null; another section's PATCH gets no devices.
+    let mut removed = partner_patch(&prior, &state([])).expect("changed");
+    removed.carry_devices(Some(&devices));
+    assert_eq!(removed.into_json(), json!({"tenantRestrictions": null}));
+    let mut other = partner_patch(
+        &prior,
+        &state([
+            ("tenant_restrictions", blocked),
+            ("inbound_trust", trust(true, false, false)),
+        ]),
+    )
+    .expect("changed");
+    other.carry_devices(Some(&devices));
+    assert!(other.0.get("tenantRestrictions").is_none());
+    assert_eq!(
+        tenant_restrictions_devices(&json!({"tenantRestrictions": {"devices": devices.clone()}})),
+        Some(&devices)
+    );
+    assert_eq!(
+        tenant_restrictions_devices(&json!({"tenantRestrictions": null})),
+        None
+    );
 }

@@ -2,7 +2,7 @@
 //! values (from variables or other resources) always pass.
 
 use super::convert::attr;
-use super::schema::{AccessRule, Section, Shape, SECTIONS, TIMEOUT_OPERATIONS};
+use super::schema::{AccessRule, Member, Section, Shape, SECTIONS, TIMEOUT_OPERATIONS};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::path::AttributePath;
 use crate::plugin::value::Value;
@@ -39,6 +39,7 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
                     diags,
                 );
             }
+            check_some_half(section, members, value, diags);
             check_access_rule(section, value, diags);
         }
     }
@@ -129,6 +130,29 @@ fn validate_target(target: &Value, path: &AttributePath, member: &str, diags: &m
         ),
         None => {}
     }
+}
+
+/// Graph's two halves are each nullable, but a section with neither says nothing: removing the
+/// section is how to inherit the default.
+fn check_some_half(section: &Section, members: &[Member], value: &Value, diags: &mut Diagnostics) {
+    let Value::Object(set) = value else { return };
+    if members.len() < 2
+        || members
+            .iter()
+            .any(|m| set.get(m.tf).is_some_and(|v| !v.is_null()))
+    {
+        return;
+    }
+    let names: Vec<&str> = members.iter().map(|m| m.tf).collect();
+    diags.error_at(
+        AttributePath::attr(section.tf),
+        "Empty section",
+        format!(
+            "{} must set at least one of {}. To inherit the default configuration instead, remove the whole section.",
+            section.tf,
+            names.join(" or ")
+        ),
+    );
 }
 
 /// `true`, `false`, or `None` when not known yet: "blocks all" for a target configuration.

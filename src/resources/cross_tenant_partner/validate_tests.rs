@@ -673,3 +673,31 @@ fn timeouts_longer_than_a_week_are_refused() {
     assert!(err.contains("7 days"), "{err}");
     assert!(parse_duration("169h").is_err());
 }
+
+#[test]
+fn a_section_needs_one_half_and_either_half_alone_is_valid() {
+    for section in ["b2b_collaboration_inbound", "tenant_restrictions"] {
+        let empty = set(&valid_config(), &[section], b2b(Value::Null, Value::Null));
+        let d = only_error(&empty);
+        assert_eq!(path_of(&d), section);
+        assert!(
+            d.detail.contains("users_and_groups or applications"),
+            "{d:?}"
+        );
+        // The access rules need both halves: one half alone is never a conflict.
+        for half in [
+            b2b(all_users("blocked"), Value::Null),
+            b2b(Value::Null, all_apps("blocked")),
+            b2b(Value::Null, all_apps("allowed")),
+        ] {
+            assert_no_diagnostics(&set(&valid_config(), &[section], half));
+        }
+    }
+    // An unknown half may still turn out set.
+    let unknown = b2b(Value::Null, Value::unknown());
+    assert_no_diagnostics(&set(
+        &valid_config(),
+        &["b2b_collaboration_outbound"],
+        unknown,
+    ));
+}

@@ -1,0 +1,175 @@
+//! The create handler: POST with the sections Microsoft's create table lists, read it back,
+//! then one PATCH with the sections documented for update only. From the moment Graph may
+//! hold the partner, every path returns a state so that Terraform never loses track of it.
+
+use super::convert::{create_body, follow_up_patch};
+use super::report::{
+    report, report_already_exists, report_create_interrupted, report_follow_up_missing,
+};
+use super::schema::SECTIONS;
+use super::state::{remember, state_from_graph, with_computed};
+use super::update::{patch_and_confirm, SectionWrite};
+use super::CrossTenantPartner;
+use crate::graph::{GraphClient, GraphError, OpContext, RetryPolicy};
+use crate::plugin::diagnostics::Diagnostics;
+use crate::plugin::private::PrivateState;
+use crate::plugin::traits::OperationContext;
+use crate::plugin::value::Value;
+use serde_json::Value as Json;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Time allowed for the GET that checks whether an uncertain POST created the partner.
+const ADOPTION_CHECK_TIME: Duration = Duration::from_secs(15);
+
+impl CrossTenantPartner {
+    pub(super) async fn create_partner(
+        &self,
+        ctx: &OperationContext,
+        graph: &GraphClient,
+        tenant: &str,
+        planned: &Value,
+        private: &mut PrivateState,
+        diags: &mut Diagnostics,
+    ) -> Value {
+        let op = self.op(ctx, planned, "create");
+        let body = create_body(tenant, planned);
+        let partner = match self.post(graph, &body, tenant, &op).await {
+            // The partner exists from here on.
+            Ok(created) => {
+                // A 2xx without a usable body: Graph holds what we sent.
+                let created = if created.is_object() { created } else { body };
+                if ctx.cancel.is_cancelled() {
+                    created
+                } else {
+                    match graph.wait_for_partner(tenant, &op).await {
+                        Ok(partner) => partner,
+                        Err(e) if e.is_cancelled() => created,
+                        Err(e) => {
+                            report(diags, "confirm the creation of", tenant, &e);
+                            return match follow_up_patch(planned) {
+                                None => with_computed(planned, Some(&created)),
+                                Some(_) => state_from_graph(&created, planned),
+                            };
+                        }
+                    }
+                }
+            }
+            Err(e) => match self
+                .create_failed(ctx, graph, tenant, planned, &op, &e, diags)
+                .await
+            {
+                Ok(adopted) => adopted,
+                Err(state) => return state,
+            },
+        };
+        remember(private, &partner);
+        let planned = with_computed(planned, Some(&partner));
+        let Some(patch) = follow_up_patch(&planned) else {
+            return planned;
+        };
+        let sections: Vec<&str> = SECTIONS
+            .iter()
+            .filter(|section| patch.0.contains_key(section.graph))
+            .map(|section| section.tf)
+            .collect();
+        if ctx.cancel.is_cancelled() {
+            let why = "Terraform was interrupted (Ctrl-C) right after the create";
+            report_follow_up_missing(diags, tenant, &sections, why);
+            return state_from_graph(&partner, &planned);
+        }
+        let write = SectionWrite {
+            tenant,
+            patch,
+            planned: &planned,
+            on_refusal: state_from_graph(&partner, &planned),
+        };
+        let state = patch_and_confirm(graph, write, &op, private, diags).await;
+        if diags.has_errors() {
+            let why = "the update that writes them failed (see the error above)";
+            report_follow_up_missing(diags, tenant, &sections, why);
+        }
+        state
+    }
+
+    /// POST, retrying a 409 while it looks like the lag after a delete of the same partner.
+    async fn post(
+        &self,
+        graph: &GraphClient,
+        body: &Json,
+        tenant: &str,
+        op: &OpContext,
+    ) -> Result<Json, GraphError> {
+        let policy = RetryPolicy::default();
+        let mut attempt = 0;
+        loop {
+            match graph.create_partner(body, op).await {
+                Err(e)
+                    if e.is_conflict() && self.conflict_is_delete_lag(graph, tenant, op).await =>
+                {
+                    attempt += 1;
+                    let wait = policy.poll_delay(attempt);
+                    if Instant::now() + wait >= op.deadline {
+                        return Err(e);
+                    }
+                    log::debug!("409 creating partner {tenant}, which was deleted moments ago; retrying in {wait:?}");
+                    if !op.pause(wait).await {
+                        return Err(e);
+                    }
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Whether a 409 on create is Graph still finishing a delete of the same partner: this
+    /// process deleted it moments ago, or Graph cannot read it (so it does not exist for us).
+    async fn conflict_is_delete_lag(
+        &self,
+        graph: &GraphClient,
+        tenant: &str,
+        op: &OpContext,
+    ) -> bool {
+        self.deleted_recently(tenant) || matches!(graph.get_partner(tenant, op).await, Ok(None))
+    }
+
+    /// The POST failed. If it may have created the partner anyway, look (or, when Terraform is
+    /// stopping, record it as possibly there) rather than lose track of it. `Ok` is the
+    /// partner found after all; `Err` the state to return.
+    #[allow(clippy::too_many_arguments)]
+    async fn create_failed(
+        &self,
+        ctx: &OperationContext,
+        graph: &GraphClient,
+        tenant: &str,
+        planned: &Value,
+        op: &OpContext,
+        e: &GraphError,
+        diags: &mut Diagnostics,
+    ) -> Result<Json, Value> {
+        if e.create_may_have_happened() {
+            if ctx.cancel.is_cancelled() {
+                report_create_interrupted(diags, tenant, e);
+                return Err(with_computed(planned, None));
+            }
+            log::warn!(
+                "POST for partner {tenant} may have taken effect ({e}); checking whether it exists"
+            );
+            let check = if op.remaining() > ADOPTION_CHECK_TIME {
+                op.clone()
+            } else {
+                OpContext::with_timeout(ADOPTION_CHECK_TIME, ctx.cancel.clone())
+            };
+            if let Ok(Some(partner)) = graph.get_partner(tenant, &check).await {
+                log::info!("partner {tenant} exists after all; recording it in state");
+                return Ok(partner);
+            }
+        }
+        if e.is_conflict() {
+            report_already_exists(diags, tenant, e);
+        } else {
+            report(diags, "create", tenant, e);
+        }
+        Err(Value::Null)
+    }
+}

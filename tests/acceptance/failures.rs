@@ -418,7 +418,18 @@ both_tools!(failed_delete_keeps_state);
 /// Graph refuses to delete a partner that has a cross-tenant synchronization policy: the destroy
 /// says so (naming the policy and how to remove it), keeps the state, and works once it is gone.
 fn destroy_with_sync_policy_explains(tool: Tool) {
+    // Graph documents that the delete fails, not how: a generic 400, or a status naming it.
+    for status in [None, Some(409), Some(403)] {
+        destroy_with_sync_policy_refused_by(tool, status);
+    }
+}
+
+fn destroy_with_sync_policy_refused_by(tool: Tool, sync_delete_status: Option<u16>) {
     let ws = Workspace::new(tool);
+    ws.emulator.set_switches(graph_emulator::Switches {
+        sync_delete_status,
+        ..ws.emulator.switches()
+    });
     ws.write_config(&partner(TENANT, ""));
     ws.apply();
     assert!(ws.emulator.put_identity_sync(

@@ -2,7 +2,7 @@
 //! in-process Graph emulator, and exposes what a user sees: command output, state, and the
 //! requests Graph received.
 
-use graph_emulator::{Emulator, EmulatorConfig, FaultKind, FaultSpec, LoggedRequest};
+use graph_emulator::{Emulator, EmulatorConfig, FaultKind, FaultSpec, LoggedRequest, Switches};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -98,7 +98,16 @@ impl Workspace {
     }
 
     /// A workspace whose emulator runs `config` (its apps and managed identity).
-    pub fn with_config(tool: Tool, config: EmulatorConfig) -> Self {
+    pub fn with_config(tool: Tool, mut config: EmulatorConfig) -> Self {
+        // The strictest reading of each undocumented refusal: the provider never sends what
+        // these refuse, so every scenario must pass with them on (set_switches undoes them).
+        config.switches = Switches {
+            strict_create: true,
+            service_provider_forbidden_on_create: true,
+            multi_tenant_organization_read_only: true,
+            service_provider_read_only_on_update: true,
+            ..config.switches
+        };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()

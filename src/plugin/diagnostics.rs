@@ -71,6 +71,18 @@ impl Diagnostics {
         self.0.extend(other.0);
     }
 
+    /// How many diagnostics there are, for [`Self::annotate_since`].
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Appends `note` to the detail of every diagnostic added after the first `start`.
+    pub fn annotate_since(&mut self, start: usize, note: &str) {
+        for d in self.0.iter_mut().skip(start) {
+            d.detail.push_str(note);
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|d| d.severity == Severity::Error)
     }

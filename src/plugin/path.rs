@@ -12,8 +12,12 @@ pub enum PathStep {
     Attribute(String),
     /// A map element, by key.
     ElementKeyString(String),
-    /// A list/tuple element by index (also used for a set element's position).
+    /// A list/tuple element by index.
     ElementKeyInt(i64),
+    /// A set element, by its position in the value. The protocol cannot address set elements
+    /// (Terraform would need the element's value), so the path sent to Terraform stops at the
+    /// set and the diagnostic's text names the element.
+    SetElement(i64),
 }
 
 /// A path from the root of a value to a nested position. The empty path is the root.
@@ -46,6 +50,16 @@ impl AttributePath {
         self.with(PathStep::ElementKeyInt(i))
     }
 
+    /// Returns a clone of this path extended with a set element's position.
+    pub fn push_set_element(&self, i: i64) -> Self {
+        self.with(PathStep::SetElement(i))
+    }
+
+    /// Whether Terraform can be shown this path as is (it holds no set element step).
+    pub fn is_addressable(&self) -> bool {
+        !self.0.iter().any(|s| matches!(s, PathStep::SetElement(_)))
+    }
+
     /// The steps of this path, root first.
     pub fn steps(&self) -> &[PathStep] {
         &self.0
@@ -76,7 +90,7 @@ impl fmt::Display for AttributePath {
                     f.write_str(name)?;
                 }
                 PathStep::ElementKeyString(k) => write!(f, "[{k:?}]")?,
-                PathStep::ElementKeyInt(n) => write!(f, "[{n}]")?,
+                PathStep::ElementKeyInt(n) | PathStep::SetElement(n) => write!(f, "[{n}]")?,
             }
         }
         Ok(())
@@ -89,7 +103,7 @@ impl From<&PathStep> for pb::attribute_path::Step {
         let selector = match step {
             PathStep::Attribute(name) => Selector::AttributeName(name.clone()),
             PathStep::ElementKeyString(k) => Selector::ElementKeyString(k.clone()),
-            PathStep::ElementKeyInt(n) => Selector::ElementKeyInt(*n),
+            PathStep::ElementKeyInt(n) | PathStep::SetElement(n) => Selector::ElementKeyInt(*n),
         };
         pb::attribute_path::Step {
             selector: Some(selector),
@@ -100,7 +114,12 @@ impl From<&PathStep> for pb::attribute_path::Step {
 impl From<&AttributePath> for pb::AttributePath {
     fn from(path: &AttributePath) -> Self {
         pb::AttributePath {
-            steps: path.0.iter().map(pb::attribute_path::Step::from).collect(),
+            steps: path
+                .0
+                .iter()
+                .take_while(|s| !matches!(s, PathStep::SetElement(_)))
+                .map(pb::attribute_path::Step::from)
+                .collect(),
         }
     }
 }

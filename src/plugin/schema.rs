@@ -1,8 +1,11 @@
 //! The schema model a provider declares, its value type for the codec, and its protocol rendering.
 
-use crate::plugin::value::Type;
+use crate::plugin::plan_modifiers::{PlanModifier, PlanModifiers};
+use crate::plugin::validators::{Validator, Validators};
+use crate::plugin::value::{Type, Value};
 use crate::proto::tfplugin6 as pb;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// How a nested attribute or block holds its objects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +36,12 @@ pub struct Attribute {
     pub computed: bool,
     pub sensitive: bool,
     pub deprecation: Option<String>,
+    /// Checks applied to a known configuration value (ValidateResourceConfig).
+    pub validators: Validators,
+    /// Planned for an optional+computed attribute the configuration leaves null.
+    pub default: Option<Value>,
+    /// Applied to the planned value in PlanResourceChange.
+    pub plan_modifiers: PlanModifiers,
 }
 
 impl Attribute {
@@ -46,6 +55,9 @@ impl Attribute {
             computed: false,
             sensitive: false,
             deprecation: None,
+            validators: Validators::default(),
+            default: None,
+            plan_modifiers: PlanModifiers::default(),
         }
     }
 
@@ -75,6 +87,22 @@ impl Attribute {
 
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
+        self
+    }
+
+    pub fn validate(mut self, validator: Arc<dyn Validator>) -> Self {
+        self.validators.0.push(validator);
+        self
+    }
+
+    /// The value planned when the configuration leaves this optional+computed attribute null.
+    pub fn default_value(mut self, value: Value) -> Self {
+        self.default = Some(value);
+        self
+    }
+
+    pub fn plan_modifier(mut self, modifier: Arc<dyn PlanModifier>) -> Self {
+        self.plan_modifiers.0.push(modifier);
         self
     }
 

@@ -12,24 +12,27 @@ mod update;
 mod validate;
 mod verify;
 
+pub use crate::plugin::timeouts::parse_duration;
+pub use crate::plugin::validators::is_guid;
 pub use convert::{create_body, partner_patch, PartnerPatch};
 pub use state::parse_import_id;
-pub use validate::{is_guid, parse_duration};
 
 use crate::graph::{GraphClient, OpContext};
 use crate::plugin::diagnostics::Diagnostics;
+use crate::plugin::import::passthrough_state;
 use crate::plugin::path::AttributePath;
 use crate::plugin::private::PrivateState;
 use crate::plugin::schema::Schema;
 use crate::plugin::traits::{ApplyRequest, OperationContext, PlanRequest, PlanResponse, Resource};
+use crate::plugin::validators::validate_block;
 use crate::plugin::value::Value;
 use crate::provider::ConfiguredClient;
 use async_trait::async_trait;
 use convert::attr;
 use report::{report, report_sync_policy};
-use schema::TIMEOUT_OPERATIONS;
+use schema::TIMEOUTS;
 use state::{remember, remembered_devices, state_from_graph, with_computed, PATH_PREFIX};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -66,17 +69,7 @@ impl CrossTenantPartner {
     }
 
     fn op(&self, ctx: &OperationContext, state: &Value, operation: &str) -> OpContext {
-        let default = TIMEOUT_OPERATIONS
-            .iter()
-            .find(|(op, _)| *op == operation)
-            .map(|(_, d)| *d)
-            .unwrap_or("10m");
-        let configured = attr(attr(state, "timeouts"), operation).as_str();
-        let timeout = configured
-            .and_then(|t| parse_duration(t).ok())
-            .or_else(|| parse_duration(default).ok())
-            .unwrap_or(Duration::from_secs(600));
-        OpContext::with_timeout(timeout, ctx.cancel.clone())
+        OpContext::with_timeout(TIMEOUTS.get(state, operation), ctx.cancel.clone())
     }
 
     fn recently_deleted(&self) -> std::sync::MutexGuard<'_, HashMap<String, Instant>> {
@@ -116,11 +109,11 @@ impl Resource for CrossTenantPartner {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        validate::validate(config, diags);
+        validate_block(&self.schema.block, config, diags);
     }
 
     fn plan(&self, req: PlanRequest, _diags: &mut Diagnostics) -> PlanResponse {
-        plan::plan(req)
+        plan::plan(&self.schema, req)
     }
 
     async fn read(
@@ -251,14 +244,6 @@ impl Resource for CrossTenantPartner {
             return Value::Null;
         };
         // tenant_id stays null until the read that follows, which takes Graph's spelling.
-        let mut state: BTreeMap<String, Value> = self
-            .schema
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.clone(), Value::Null))
-            .collect();
-        state.insert("id".into(), Value::String(tenant));
-        Value::Object(state)
+        passthrough_state(&self.schema, "id", tenant)
     }
 }

@@ -1,97 +1,56 @@
-//! Plan computation: defaults for unset flags, known computed values, and replacement when the
-//! tenant changes (other than letter case).
+//! Plan computation: the schema declares the defaults (unset flags plan as `false`), the
+//! known computed values and the replacement rule (a new tenant, not a new letter case); the
+//! framework applies them, and this hook adds what only the partner knows: its ID is its
+//! tenant ID, so it is known at plan time.
 
 use super::convert::attr;
-use super::schema::{Shape, SECTIONS};
-use crate::plugin::path::AttributePath;
+use crate::plugin::plan_modifiers::plan_block;
+use crate::plugin::schema::Schema;
 use crate::plugin::traits::{PlanRequest, PlanResponse};
 use crate::plugin::value::Value;
-use std::collections::BTreeMap;
 
-pub fn plan(req: PlanRequest) -> PlanResponse {
+pub fn plan(schema: &Schema, req: PlanRequest) -> PlanResponse {
     let PlanRequest {
         prior_state,
-        proposed_new_state,
+        proposed_new_state: mut planned,
         config,
     } = req;
-    let Value::Object(mut planned) = proposed_new_state else {
-        return PlanResponse {
-            planned_state: proposed_new_state,
-            requires_replace: vec![],
-        };
-    };
-
-    // Sections come from the configuration, not the proposal: for optional+computed flags
-    // Terraform proposes the prior value when the configuration drops them, but a dropped flag
-    // means "false" to the user.
-    for section in SECTIONS {
-        if let Shape::Flags(members) = &section.shape {
-            let configured = attr(&config, section.tf);
-            let planned_section = match configured {
-                Value::Object(flags) => Value::Object(
-                    members
-                        .iter()
-                        .map(|m| {
-                            let v = match flags.get(m.tf) {
-                                None | Some(Value::Null) => Value::Bool(false),
-                                Some(v) => v.clone(),
-                            };
-                            (m.tf.to_string(), v)
-                        })
-                        .collect::<BTreeMap<_, _>>(),
-                ),
-                other => other.clone(),
-            };
-            planned.insert(section.tf.to_string(), planned_section);
-        }
-    }
-
-    let tenant = attr(&config, "tenant_id").clone();
-    let prior_tenant = attr(&prior_state, "tenant_id");
-    let creating = prior_state.is_null();
-    let replacing = !creating && !same_tenant(prior_tenant, &tenant);
-    let mut requires_replace = Vec::new();
-    if creating || replacing {
-        if replacing {
-            requires_replace.push(AttributePath::attr("tenant_id"));
-        }
-        // The ID is the tenant ID, so it is known at plan time whenever the tenant is.
-        planned.insert(
-            "id".into(),
-            if tenant.is_unknown() {
-                Value::unknown()
-            } else {
-                tenant
-            },
-        );
-        planned.insert("is_service_provider".into(), Value::unknown());
-        planned.insert("is_in_multi_tenant_organization".into(), Value::unknown());
-    } else {
-        for computed in [
-            "id",
-            "is_service_provider",
-            "is_in_multi_tenant_organization",
-        ] {
-            planned.insert(computed.into(), attr(&prior_state, computed).clone());
+    let requires_replace = plan_block(&schema.block, &config, &prior_state, &mut planned);
+    if let Value::Object(members) = &mut planned {
+        if attr(&Value::Object(members.clone()), "id").is_unknown() {
+            let tenant = members.get("tenant_id").cloned().unwrap_or(Value::Null);
+            if !tenant.is_unknown() && !tenant.is_null() {
+                members.insert("id".into(), tenant);
+            }
         }
     }
     PlanResponse {
-        planned_state: Value::Object(planned),
+        planned_state: planned,
         requires_replace,
-    }
-}
-
-/// Tenant IDs are GUIDs: letter case does not make a different tenant.
-pub fn same_tenant(a: &Value, b: &Value) -> bool {
-    match (a.as_str(), b.as_str()) {
-        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-        _ => false,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plugin::path::AttributePath;
+    use crate::resources::cross_tenant_partner::schema::SECTIONS;
+    use std::collections::BTreeMap;
+
+    /// A configuration: computed attributes are null in it.
+    fn config_of(tenant: &str, trust: Value) -> Value {
+        let mut config = state(tenant, trust);
+        if let Value::Object(m) = &mut config {
+            for computed in [
+                "id",
+                "is_service_provider",
+                "is_in_multi_tenant_organization",
+            ] {
+                m.insert(computed.into(), Value::Null);
+            }
+        }
+        config
+    }
 
     fn state(tenant: &str, trust: Value) -> Value {
         let mut m: BTreeMap<String, Value> = SECTIONS
@@ -119,12 +78,15 @@ mod tests {
 
     #[test]
     fn create_plans_known_id_and_unknown_computed_values() {
-        let config = state(T, Value::Null);
-        let resp = plan(PlanRequest {
-            prior_state: Value::Null,
-            proposed_new_state: config.clone(),
-            config,
-        });
+        let config = config_of(T, Value::Null);
+        let resp = plan(
+            &crate::resources::cross_tenant_partner::schema::schema(),
+            PlanRequest {
+                prior_state: Value::Null,
+                proposed_new_state: config.clone(),
+                config,
+            },
+        );
         assert_eq!(attr(&resp.planned_state, "id"), &Value::String(T.into()));
         assert!(attr(&resp.planned_state, "is_service_provider").is_unknown());
         assert!(
@@ -137,13 +99,16 @@ mod tests {
     #[test]
     fn dropped_flag_plans_false_and_computed_values_stay_known() {
         let prior = state(T, trust(Value::Bool(true)).clone());
-        let config = state(T, trust(Value::Null));
+        let config = config_of(T, trust(Value::Null));
         let proposed = state(T, trust(Value::Bool(true)));
-        let resp = plan(PlanRequest {
-            prior_state: prior,
-            proposed_new_state: proposed,
-            config,
-        });
+        let resp = plan(
+            &crate::resources::cross_tenant_partner::schema::schema(),
+            PlanRequest {
+                prior_state: prior,
+                proposed_new_state: proposed,
+                config,
+            },
+        );
         let planned_trust = attr(&resp.planned_state, "inbound_trust");
         assert_eq!(attr(planned_trust, "is_mfa_accepted"), &Value::Bool(false));
         assert_eq!(
@@ -155,19 +120,25 @@ mod tests {
     #[test]
     fn tenant_change_replaces_but_case_change_does_not() {
         let prior = state(T, Value::Null);
-        let upper = state(&T.to_uppercase(), Value::Null);
-        let resp = plan(PlanRequest {
-            prior_state: prior.clone(),
-            proposed_new_state: upper.clone(),
-            config: upper,
-        });
+        let upper = config_of(&T.to_uppercase(), Value::Null);
+        let resp = plan(
+            &crate::resources::cross_tenant_partner::schema::schema(),
+            PlanRequest {
+                prior_state: prior.clone(),
+                proposed_new_state: upper.clone(),
+                config: upper,
+            },
+        );
         assert!(resp.requires_replace.is_empty());
-        let other = state("00000000-0000-0000-0000-000000000001", Value::Null);
-        let resp = plan(PlanRequest {
-            prior_state: prior,
-            proposed_new_state: other.clone(),
-            config: other,
-        });
+        let other = config_of("00000000-0000-0000-0000-000000000001", Value::Null);
+        let resp = plan(
+            &crate::resources::cross_tenant_partner::schema::schema(),
+            PlanRequest {
+                prior_state: prior,
+                proposed_new_state: other.clone(),
+                config: other,
+            },
+        );
         assert_eq!(
             resp.requires_replace,
             vec![AttributePath::attr("tenant_id")]
@@ -177,12 +148,15 @@ mod tests {
 
     #[test]
     fn unknown_section_stays_unknown() {
-        let config = state(T, Value::unknown());
-        let resp = plan(PlanRequest {
-            prior_state: Value::Null,
-            proposed_new_state: config.clone(),
-            config,
-        });
+        let config = config_of(T, Value::unknown());
+        let resp = plan(
+            &crate::resources::cross_tenant_partner::schema::schema(),
+            PlanRequest {
+                prior_state: Value::Null,
+                proposed_new_state: config.clone(),
+                config,
+            },
+        );
         assert!(attr(&resp.planned_state, "inbound_trust").is_unknown());
     }
 }

@@ -1,8 +1,14 @@
 //! The `azuread_cross_tenant_partner` schema, built from one table of sections so that the
 //! schema, the Graph conversion and the validation can never disagree about a name.
 
+use super::validate::{section_rules, targets_fit, ACCESS_TYPES, TARGET_TYPES};
+use crate::plugin::plan_modifiers::{
+    differs_ignoring_case, requires_replace_if, use_state_for_unknown,
+};
 use crate::plugin::schema::{Attribute, Block, NestingMode, Schema};
-use crate::plugin::value::Type;
+use crate::plugin::timeouts::{Timeouts, CRUD};
+use crate::plugin::validators::{guid, non_empty, one_of};
+use crate::plugin::value::{Type, Value};
 
 /// One member of a section: its Terraform name, its Graph JSON name and what it means.
 pub struct Member {
@@ -148,16 +154,12 @@ pub const SECTIONS: &[Section] = &[
     },
 ];
 
-pub const TIMEOUT_OPERATIONS: [(&str, &str); 4] = [
-    ("create", "10m"),
-    ("read", "5m"),
-    ("update", "10m"),
-    ("delete", "10m"),
-];
+pub const TIMEOUTS: Timeouts = CRUD;
+pub const TIMEOUT_OPERATIONS: &[(&str, &str)] = TIMEOUTS.0;
 
 /// A target configuration. In a section with two halves (users and applications) each half is
 /// optional, as Graph's type is: a section needs at least one (checked by validation).
-fn target_configuration(member: &Member, only_member: bool) -> Attribute {
+fn target_configuration(member: &'static Member, only_member: bool) -> Attribute {
     let target = vec![
         Attribute::primitive(
             "target",
@@ -166,7 +168,8 @@ fn target_configuration(member: &Member, only_member: bool) -> Attribute {
         )
         .required(),
         Attribute::primitive("target_type", Type::String, "One of `user`, `group` or `application`.")
-            .required(),
+            .required()
+            .validate(one_of("target_type", TARGET_TYPES)),
     ];
     let attrs = vec![
         Attribute::primitive(
@@ -174,14 +177,17 @@ fn target_configuration(member: &Member, only_member: bool) -> Attribute {
             Type::String,
             "`allowed` or `blocked`: what happens to the listed targets.",
         )
-        .required(),
+        .required()
+        .validate(one_of("access_type", ACCESS_TYPES)),
         Attribute::nested(
             "targets",
             NestingMode::Set,
             target,
             "The targets this rule applies to (a set: order does not matter). At least one.",
         )
-        .required(),
+        .required()
+        .validate(non_empty("No targets", "targets must list at least one target, for example { target = \"AllUsers\", target_type = \"user\" }. To inherit the default configuration, remove the whole section instead."))
+        .validate(targets_fit(member.tf)),
     ];
     if only_member {
         return Attribute::nested(member.tf, NestingMode::Single, attrs, member.description)
@@ -191,7 +197,7 @@ fn target_configuration(member: &Member, only_member: bool) -> Attribute {
     Attribute::nested(member.tf, NestingMode::Single, attrs, &description).optional()
 }
 
-fn section_attribute(section: &Section) -> Attribute {
+fn section_attribute(section: &'static Section) -> Attribute {
     let members = match &section.shape {
         Shape::Flags(flags) => flags
             .iter()
@@ -199,6 +205,7 @@ fn section_attribute(section: &Section) -> Attribute {
                 Attribute::primitive(m.tf, Type::Bool, m.description)
                     .optional()
                     .computed()
+                    .default_value(Value::Bool(false))
             })
             .collect(),
         Shape::Targets(configs) => configs
@@ -206,59 +213,48 @@ fn section_attribute(section: &Section) -> Attribute {
             .map(|member| target_configuration(member, configs.len() == 1))
             .collect(),
     };
-    Attribute::nested(
+    let attribute = Attribute::nested(
         section.tf,
         NestingMode::Single,
         members,
         section.description,
     )
-    .optional()
+    .optional();
+    match section.shape {
+        Shape::Targets(_) => attribute.validate(section_rules(section)),
+        Shape::Flags(_) => attribute,
+    }
 }
 
 pub fn schema() -> Schema {
+    let computed = |name: &str, ty: Type, description: &str| {
+        Attribute::primitive(name, ty, description)
+            .computed()
+            .plan_modifier(use_state_for_unknown())
+    };
     let mut attributes = vec![
-        Attribute::primitive("id", Type::String, "The partner's tenant ID; the same as `tenant_id`.").computed(),
+        computed("id", Type::String, "The partner's tenant ID; the same as `tenant_id`."),
         Attribute::primitive(
             "tenant_id",
             Type::String,
             "The partner organisation's Microsoft Entra tenant ID (a GUID). Changing it (other than letter case) replaces the resource.",
         )
-        .required(),
+        .required()
+        .validate(guid("Invalid tenant ID", "a tenant GUID", " Find a tenant's ID from its domain with `az rest --url \"https://graph.microsoft.com/v1.0/tenantRelationships/findTenantInformationByDomainName(domainName='contoso.com')\"`."))
+        .plan_modifier(requires_replace_if(differs_ignoring_case)),
     ];
     attributes.extend(SECTIONS.iter().map(section_attribute));
-    attributes.push(
-        Attribute::primitive(
-            "is_service_provider",
-            Type::Bool,
-            "Whether the partner is a Cloud Solution Provider for your organisation. Read-only.",
-        )
-        .computed(),
-    );
-    attributes.push(
-        Attribute::primitive(
-            "is_in_multi_tenant_organization",
-            Type::Bool,
-            "Whether the partner is in the same multitenant organization as you. Read-only.",
-        )
-        .computed(),
-    );
-    let timeouts = TIMEOUT_OPERATIONS
-        .iter()
-        .map(|(op, default)| {
-            let description = match *op {
-                "create" => "How long creating may take, including waiting out throttling and replication, as a duration such as `30s` or `10m`. Default `10m`.",
-                "read" => "How long reading may take. Default `5m`.",
-                "update" => "How long updating may take. Default `10m`.",
-                _ => "How long deleting may take. Default `10m`.",
-            };
-            debug_assert!(description.contains(default));
-            Attribute::primitive(op, Type::String, description).optional()
-        })
-        .collect();
-    attributes.push(
-        Attribute::nested("timeouts", NestingMode::Single, timeouts, "Per-operation time limits. Retries for throttling and replication lag stop at this limit.")
-            .optional(),
-    );
+    attributes.push(computed(
+        "is_service_provider",
+        Type::Bool,
+        "Whether the partner is a Cloud Solution Provider for your organisation. Read-only.",
+    ));
+    attributes.push(computed(
+        "is_in_multi_tenant_organization",
+        Type::Bool,
+        "Whether the partner is in the same multitenant organization as you. Read-only.",
+    ));
+    attributes.push(TIMEOUTS.attribute());
     Schema {
         version: 0,
         block: Block::new(

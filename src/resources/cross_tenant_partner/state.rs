@@ -96,7 +96,7 @@ pub fn parse_import_id(id: &str) -> Option<String> {
         }
         _ => id,
     };
-    super::validate::is_guid(tenant).then(|| tenant.to_string())
+    crate::plugin::validators::is_guid(tenant).then(|| tenant.to_string())
 }
 
 #[cfg(test)]

@@ -1,14 +1,17 @@
-//! Plan-time validation of `azuread_cross_tenant_partner`, before any request is made. Unknown
-//! values (from variables or other resources) always pass.
+//! The partner's validation rules that the schema declares on its attributes: which targets
+//! fit which half, reserved keywords, a section's halves and Microsoft's users-versus-
+//! applications rules. The framework applies them (and the plain one-of and GUID checks) to
+//! known values only; values known after apply always pass.
 
-use super::convert::attr;
-use super::schema::{AccessRule, Member, Section, Shape, SECTIONS, TIMEOUT_OPERATIONS};
+use super::schema::{AccessRule, Member, Section, Shape};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::path::AttributePath;
+use crate::plugin::validators::{custom, describe, Validator};
 use crate::plugin::value::Value;
+use std::sync::Arc;
 
-const ACCESS_TYPES: [&str; 2] = ["allowed", "blocked"];
-const TARGET_TYPES: [&str; 3] = ["user", "group", "application"];
+pub const ACCESS_TYPES: &[&str] = &["allowed", "blocked"];
+pub const TARGET_TYPES: &[&str] = &["user", "group", "application"];
 /// Reserved target keywords and the target type each goes with.
 const KEYWORDS: [(&str, &str); 4] = [
     ("AllUsers", "user"),
@@ -17,64 +20,27 @@ const KEYWORDS: [(&str, &str); 4] = [
     ("Office365", "application"),
 ];
 
-pub fn validate(config: &Value, diags: &mut Diagnostics) {
-    if let Some(tenant) = attr(config, "tenant_id").as_str() {
-        if !is_guid(tenant) {
-            diags.error_at(
-                AttributePath::attr("tenant_id"),
-                "Invalid tenant ID",
-                format!("tenant_id must be a tenant GUID such as 90e29127-71ad-49c7-9ce8-db3f41ea06f1, not {tenant:?}. Find a tenant's ID from its domain with `az rest --url \"https://graph.microsoft.com/v1.0/tenantRelationships/findTenantInformationByDomainName(domainName='contoso.com')\"`."),
-            );
+/// On a `targets` set: each target fits its half (`member`) and spells keywords right.
+pub fn targets_fit(member: &'static str) -> Arc<dyn Validator> {
+    custom(move |targets, path, diags| {
+        for (i, target) in targets.elements().unwrap_or(&[]).iter().enumerate() {
+            let start = diags.len();
+            let at = path.push_set_element(i64::try_from(i).unwrap_or(i64::MAX));
+            validate_target(target, &at, member, diags);
+            let note = format!("\n\n(In {path}: the element {}.)", describe(target));
+            diags.annotate_since(start, &note);
         }
-    }
-    for section in SECTIONS {
-        let value = attr(config, section.tf);
-        if let Shape::Targets(members) = &section.shape {
-            let base = AttributePath::attr(section.tf);
-            for m in *members {
-                validate_target_configuration(
-                    attr(value, m.tf),
-                    &base.push_attr(m.tf),
-                    m.tf,
-                    diags,
-                );
-            }
-            check_some_half(section, members, value, diags);
-            check_access_rule(section, value, diags);
-        }
-    }
-    validate_timeouts(attr(config, "timeouts"), diags);
+    })
 }
 
-fn validate_target_configuration(
-    config: &Value,
-    path: &AttributePath,
-    member: &str,
-    diags: &mut Diagnostics,
-) {
-    if let Some(access) = attr(config, "access_type").as_str() {
-        if !ACCESS_TYPES.contains(&access) {
-            diags.error_at(
-                path.push_attr("access_type"),
-                "Invalid access type",
-                format!("access_type must be \"allowed\" or \"blocked\", not {access:?}."),
-            );
+/// On a target section: it sets at least one half, and its halves obey Microsoft's rule.
+pub fn section_rules(section: &'static Section) -> Arc<dyn Validator> {
+    custom(move |value, path, diags| {
+        if let Shape::Targets(members) = &section.shape {
+            check_some_half(section, members, value, path, diags);
+            check_access_rule(section, value, path, diags);
         }
-    }
-    let targets = attr(config, "targets");
-    let Some(elements) = targets.elements() else {
-        return;
-    };
-    if elements.is_empty() {
-        diags.error_at(
-            path.push_attr("targets"),
-            "No targets",
-            "targets must list at least one target, for example { target = \"AllUsers\", target_type = \"user\" }. To inherit the default configuration, remove the whole section instead.",
-        );
-    }
-    for target in elements {
-        validate_target(target, &path.push_attr("targets"), member, diags);
-    }
+    })
 }
 
 fn validate_target(target: &Value, path: &AttributePath, member: &str, diags: &mut Diagnostics) {
@@ -82,11 +48,7 @@ fn validate_target(target: &Value, path: &AttributePath, member: &str, diags: &m
     let ty = attr(target, "target_type").as_str();
     if let Some(ty) = ty {
         if !TARGET_TYPES.contains(&ty) {
-            diags.error_at(
-                path.push_attr("target_type"),
-                "Invalid target type",
-                format!("target_type must be \"user\", \"group\" or \"application\", not {ty:?}."),
-            );
+            // The one-of validator on target_type reports it.
             return;
         }
         let allowed: &[&str] = if member == "applications" {
@@ -123,7 +85,7 @@ fn validate_target(target: &Value, path: &AttributePath, member: &str, diags: &m
                 );
             }
         }
-        None if !is_guid(name) => diags.error_at(
+        None if !crate::plugin::validators::is_guid(name) => diags.error_at(
             path.push_attr("target"),
             "Invalid target",
             format!("target must be an object ID (GUID) or one of AllUsers, AllApplications, AllMicrosoftApps, Office365; got {name:?}."),
@@ -134,7 +96,13 @@ fn validate_target(target: &Value, path: &AttributePath, member: &str, diags: &m
 
 /// Graph's two halves are each nullable, but a section with neither says nothing: removing the
 /// section is how to inherit the default.
-fn check_some_half(section: &Section, members: &[Member], value: &Value, diags: &mut Diagnostics) {
+fn check_some_half(
+    section: &Section,
+    members: &[Member],
+    value: &Value,
+    path: &AttributePath,
+    diags: &mut Diagnostics,
+) {
     let Value::Object(set) = value else { return };
     if members.len() < 2
         || members
@@ -145,7 +113,7 @@ fn check_some_half(section: &Section, members: &[Member], value: &Value, diags: 
     }
     let names: Vec<&str> = members.iter().map(|m| m.tf).collect();
     diags.error_at(
-        AttributePath::attr(section.tf),
+        path.clone(),
         "Empty section",
         format!(
             "{} must set at least one of {}. To inherit the default configuration instead, remove the whole section.",
@@ -170,14 +138,19 @@ fn allows_some(config: &Value) -> Option<bool> {
     attr(config, "access_type").as_str().map(|a| a == "allowed")
 }
 
-fn check_access_rule(section: &Section, value: &Value, diags: &mut Diagnostics) {
+fn check_access_rule(
+    section: &Section,
+    value: &Value,
+    path: &AttributePath,
+    diags: &mut Diagnostics,
+) {
     let users = attr(value, "users_and_groups");
     let apps = attr(value, "applications");
     if users.is_null() || apps.is_null() {
         return;
     }
-    let users_path = AttributePath::attr(section.tf).push_attr("users_and_groups");
-    let apps_path = AttributePath::attr(section.tf).push_attr("applications");
+    let users_path = path.push_attr("users_and_groups");
+    let apps_path = path.push_attr("applications");
     let (u, a) = (users_path.to_string(), apps_path.to_string());
     let conflict = match section.rule {
         AccessRule::None => None,
@@ -204,37 +177,8 @@ fn check_access_rule(section: &Section, value: &Value, diags: &mut Diagnostics) 
     }
 }
 
-fn validate_timeouts(timeouts: &Value, diags: &mut Diagnostics) {
-    for (op, _) in TIMEOUT_OPERATIONS {
-        if let Some(text) = attr(timeouts, op).as_str() {
-            if let Err(e) = parse_duration(text) {
-                diags.error_at(
-                    AttributePath::attr("timeouts").push_attr(op),
-                    "Invalid duration",
-                    format!("timeouts.{op} must be a duration such as \"30s\", \"10m\" or \"1h30m\": {e}."),
-                );
-            }
-        }
-    }
-}
-
-/// Longer operation timeouts are almost certainly typos (and absurd ones would overflow clocks).
-const MAX_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
-
-/// Parses Terraform-style durations ("1h30m", "90s") as well as humantime's ("1h 30m").
-pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    let d = humantime::parse_duration(text.trim()).map_err(|e| e.to_string())?;
-    if d.is_zero() {
-        return Err("the duration must be longer than zero".into());
-    }
-    if d > MAX_TIMEOUT {
-        return Err("the duration must be at most 7 days (168h)".into());
-    }
-    Ok(d)
-}
-
-pub fn is_guid(s: &str) -> bool {
-    s.len() == 36 && uuid::Uuid::try_parse(s).is_ok()
+fn attr<'a>(value: &'a Value, name: &str) -> &'a Value {
+    super::convert::attr(value, name)
 }
 
 #[cfg(test)]

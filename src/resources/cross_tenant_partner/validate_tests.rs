@@ -1,5 +1,8 @@
 use super::*;
+use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::diagnostics::{Diagnostic, Severity};
+use crate::plugin::timeouts::parse_duration;
+use crate::plugin::validators::is_guid;
 use std::collections::BTreeMap;
 
 const TENANT: &str = "90e29127-71ad-49c7-9ce8-db3f41ea06f1";
@@ -135,7 +138,11 @@ fn set(value: &Value, path: &[&str], new: Value) -> Value {
 
 fn diagnostics(config: &Value) -> Vec<Diagnostic> {
     let mut diags = Diagnostics::new();
-    validate(config, &mut diags);
+    crate::plugin::validators::validate_block(
+        &super::super::schema::schema().block,
+        config,
+        &mut diags,
+    );
     diags.iter().cloned().collect()
 }
 
@@ -217,7 +224,7 @@ fn target_type_must_be_user_group_or_application() {
     let d = only_error(&config);
     assert_eq!(
         path_of(&d),
-        "m365_collaboration_outbound.users_and_groups.targets.target_type"
+        "m365_collaboration_outbound.users_and_groups.targets[0].target_type"
     );
     assert_eq!(d.summary, "Invalid target type");
     assert!(d.detail.contains("\"servicePrincipal\""));
@@ -233,7 +240,7 @@ fn all_users_with_application_type_is_refused() {
     let d = only_error(&config);
     assert_eq!(
         path_of(&d),
-        "b2b_collaboration_inbound.applications.targets.target_type"
+        "b2b_collaboration_inbound.applications.targets[0].target_type"
     );
     assert_eq!(d.summary, "Keyword and target type disagree");
     assert!(d.detail.contains("\"AllUsers\"") && d.detail.contains("\"user\""));
@@ -252,7 +259,7 @@ fn application_keywords_with_user_type_are_refused() {
     let d = only_error(&config);
     assert_eq!(
         path_of(&d),
-        "b2b_collaboration_outbound.users_and_groups.targets.target_type"
+        "b2b_collaboration_outbound.users_and_groups.targets[1].target_type"
     );
     assert_eq!(d.summary, "Keyword and target type disagree");
     assert!(d.detail.contains("\"Office365\""));
@@ -283,7 +290,7 @@ fn misspelt_keywords_are_refused_with_the_right_spelling() {
         assert_eq!(misspelt.len(), 1, "{bad}: {diags:#?}");
         assert_eq!(
             path_of(misspelt[0]),
-            format!("b2b_collaboration_outbound.{member}.targets.target")
+            format!("b2b_collaboration_outbound.{member}.targets[0].target")
         );
         assert!(misspelt[0].detail.contains(&format!("{right:?}")));
         assert!(misspelt[0].detail.contains(&format!("{bad:?}")));
@@ -305,7 +312,7 @@ fn targets_must_be_guids_or_keywords() {
         let d = only_error(&config);
         assert_eq!(
             path_of(&d),
-            "b2b_collaboration_inbound.users_and_groups.targets.target",
+            "b2b_collaboration_inbound.users_and_groups.targets[1].target",
             "{bad}"
         );
         assert_eq!(d.summary, "Invalid target");
@@ -336,7 +343,7 @@ fn application_targets_do_not_fit_in_users_and_groups() {
     let d = only_error(&config);
     assert_eq!(
         path_of(&d),
-        "b2b_collaboration_inbound.users_and_groups.targets.target_type"
+        "b2b_collaboration_inbound.users_and_groups.targets[1].target_type"
     );
     assert_eq!(d.summary, "Target type does not fit here");
     assert!(d.detail.contains("users_and_groups"));
@@ -352,7 +359,7 @@ fn user_targets_do_not_fit_in_applications_or_m365_users() {
     let d = only_error(&config);
     assert_eq!(
         path_of(&d),
-        "app_service_connect_inbound.applications.targets.target_type"
+        "app_service_connect_inbound.applications.targets[0].target_type"
     );
     assert_eq!(d.summary, "Target type does not fit here");
 
@@ -364,7 +371,7 @@ fn user_targets_do_not_fit_in_applications_or_m365_users() {
     let d = only_error(&config);
     assert_eq!(
         path_of(&d),
-        "m365_collaboration_inbound.users.targets.target_type"
+        "m365_collaboration_inbound.users.targets[0].target_type"
     );
 }
 
@@ -642,7 +649,7 @@ fn an_unknown_target_element_passes_and_known_ones_are_still_checked() {
     let d = only_error(&config);
     assert_eq!(
         path_of(&d),
-        "b2b_collaboration_inbound.users_and_groups.targets.target"
+        "b2b_collaboration_inbound.users_and_groups.targets[1].target"
     );
 }
 

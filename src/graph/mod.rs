@@ -13,6 +13,7 @@ mod credential;
 mod envelope;
 mod error;
 mod federated;
+mod handle;
 mod managed_identity;
 mod partners;
 mod retry;
@@ -34,6 +35,7 @@ pub use credential::{
 };
 pub use error::{ErrorDetail, GraphError, HttpFailure};
 pub use federated::{federated_token_source, FederatedSource};
+pub use handle::{ClientSource, GraphHandle};
 pub use managed_identity::{managed_identity_token_source, DEFAULT_IMDS_ENDPOINT};
 pub use partners::PartnerPoll;
 pub use retry::{parse_retry_after, RetryPolicy};

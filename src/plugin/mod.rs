@@ -16,9 +16,9 @@ pub mod private;
 pub mod schema;
 pub mod serve;
 pub mod server;
+pub mod timeouts;
 pub mod tls;
 pub mod traits;
-pub mod timeouts;
 pub mod validators;
 pub mod value;
 

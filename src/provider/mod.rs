@@ -6,25 +6,21 @@ pub mod schema;
 
 pub use config::{resolve, Cloud, Settings, CLOUDS};
 
-use crate::graph::{self, GraphClient, GraphConfig};
+use crate::graph::{self, ClientSource, GraphClient, GraphConfig, GraphHandle};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::schema::Schema;
 use crate::plugin::traits::{OperationContext, Provider, Resource};
 use crate::plugin::value::Value;
 use crate::resources::cross_tenant_partner::CrossTenantPartner;
 use async_trait::async_trait;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// Source address printed in debug mode and used in the docs' `required_providers`.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/entra-xtap/azuread";
 
-/// The Graph client the resources share. ConfigureProvider records the settings; the HTTPS
-/// client and credential are built at the first Graph call, because Terraform starts the
-/// plugin several times per command and most of those processes (validate, plan) never call
-/// Graph.
-#[derive(Clone, Default)]
-pub struct ConfiguredClient(Arc<OnceLock<ClientFactory>>);
-
+/// What ConfigureProvider recorded. The HTTPS client and credential are built at the first
+/// Graph call, because Terraform starts the plugin several times per command and most of those
+/// processes (validate, plan) never call Graph.
 struct ClientFactory {
     settings: Settings,
     credential: credentials::CredentialPlan,
@@ -32,18 +28,10 @@ struct ClientFactory {
     client: tokio::sync::OnceCell<Result<GraphClient, String>>,
 }
 
-impl ConfiguredClient {
-    /// The shared client, or why there is none (not configured, or HTTPS/credential setup failed).
-    pub async fn get(&self) -> Result<GraphClient, String> {
-        let Some(factory) = self.0.get() else {
-            return Err("The azuread provider was not configured before the resource was used. Check the provider block for errors reported earlier.".into());
-        };
-        factory.client.get_or_init(|| factory.build()).await.clone()
-    }
-
-    fn set(&self, factory: ClientFactory) {
-        // Terraform configures a provider instance once; a second call keeps the first.
-        let _ = self.0.set(factory);
+#[async_trait]
+impl ClientSource for ClientFactory {
+    async fn client(&self) -> Result<GraphClient, String> {
+        self.client.get_or_init(|| self.build()).await.clone()
     }
 }
 
@@ -92,14 +80,14 @@ fn with_discovered_cloud(settings: &Settings, cloud: graph::DiscoveredCloud) -> 
 
 pub struct AzureadProvider {
     schema: Schema,
-    client: ConfiguredClient,
+    client: GraphHandle,
 }
 
 impl AzureadProvider {
     pub fn new() -> Self {
         AzureadProvider {
             schema: schema::schema(),
-            client: ConfiguredClient::default(),
+            client: GraphHandle::default(),
         }
     }
 }
@@ -158,12 +146,12 @@ impl Provider for AzureadProvider {
             }
         };
         let user_agent = user_agent(terraform_version, &settings);
-        self.client.set(ClientFactory {
+        self.client.configure(Arc::new(ClientFactory {
             settings,
             credential,
             user_agent,
             client: tokio::sync::OnceCell::new(),
-        });
+        }));
     }
 }
 

@@ -17,7 +17,7 @@ pub use crate::plugin::validators::is_guid;
 pub use convert::{create_body, partner_patch, PartnerPatch};
 pub use state::parse_import_id;
 
-use crate::graph::{GraphClient, OpContext};
+use crate::graph::{GraphClient, GraphHandle, OpContext};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::import::passthrough_state;
 use crate::plugin::path::AttributePath;
@@ -26,7 +26,6 @@ use crate::plugin::schema::Schema;
 use crate::plugin::traits::{ApplyRequest, OperationContext, PlanRequest, PlanResponse, Resource};
 use crate::plugin::validators::validate_block;
 use crate::plugin::value::Value;
-use crate::provider::ConfiguredClient;
 use async_trait::async_trait;
 use convert::attr;
 use report::{report, report_sync_policy};
@@ -45,12 +44,12 @@ const DELETE_CONFLICT_WINDOW: Duration = Duration::from_secs(300);
 
 pub struct CrossTenantPartner {
     schema: Schema,
-    client: ConfiguredClient,
+    client: GraphHandle,
     recently_deleted: Mutex<HashMap<String, Instant>>,
 }
 
 impl CrossTenantPartner {
-    pub fn new(client: ConfiguredClient) -> Self {
+    pub fn new(client: GraphHandle) -> Self {
         CrossTenantPartner {
             schema: schema::schema(),
             client,
@@ -59,7 +58,7 @@ impl CrossTenantPartner {
     }
 
     async fn graph(&self, diags: &mut Diagnostics) -> Option<GraphClient> {
-        match self.client.get().await {
+        match self.client.client().await {
             Ok(client) => Some(client),
             Err(detail) => {
                 diags.error("Provider not ready", detail);

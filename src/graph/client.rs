@@ -12,11 +12,11 @@ use serde_json::Value;
 use tokio::time::{sleep_until, Instant};
 use url::Url;
 
+use super::auth::TokenSource;
 use super::context::OpContext;
 use super::envelope::http_failure;
 use super::error::GraphError;
 use super::retry::{is_idempotent, is_write, parse_retry_after, RetryPolicy};
-use super::token::TokenSource;
 
 /// Graph API version every path is under.
 const API_VERSION: &str = "v1.0";

@@ -4,38 +4,34 @@
 //! [`build_http_client`]) with the token source, retries throttling and transient failures
 //! within each operation's deadline ([`OpContext`]), and turns Graph's error envelope into a
 //! [`GraphError`] that reads well in a Terraform diagnostic.
+//!
+//! Sign-in (credentials, token cache, cloud discovery) is [`auth`]; the Graph API side is the
+//! rest of this folder.
 
-mod assertion;
+pub mod auth;
 mod client;
-mod cloud_metadata;
 mod context;
-mod credential;
 mod envelope;
 mod error;
-mod federated;
-mod managed_identity;
 mod partners;
 mod retry;
 mod tls;
-mod token;
 
 #[cfg(test)]
 mod client_tests;
 #[cfg(test)]
 mod test_server;
 
-pub use assertion::{certificate_token_source, AssertionForm, CertificateError, ClientCertificate};
-pub use client::{GraphClient, GraphConfig};
-pub use cloud_metadata::{discover_cloud, DiscoveredCloud};
-pub use context::OpContext;
-pub use credential::{
+pub use auth::{
     azure_cli_token_source, azure_client_options, azure_credential_token_source,
-    client_secret_token_source, token_endpoint,
+    certificate_token_source, client_secret_token_source, discover_cloud, federated_token_source,
+    managed_identity_token_source, token_endpoint, AssertionForm, CachedTokenSource,
+    CertificateError, ClientCertificate, DiscoveredCloud, FederatedSource, FetchedToken,
+    TokenFetcher, TokenSource, DEFAULT_IMDS_ENDPOINT,
 };
+pub use client::{GraphClient, GraphConfig};
+pub use context::OpContext;
 pub use error::{ErrorDetail, GraphError, HttpFailure};
-pub use federated::{federated_token_source, FederatedSource};
-pub use managed_identity::{managed_identity_token_source, DEFAULT_IMDS_ENDPOINT};
 pub use partners::PartnerPoll;
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use tls::{build_http_client, extra_root_certificates, load_pem_certificates};
-pub use token::{CachedTokenSource, FetchedToken, TokenFetcher, TokenSource};

@@ -13,6 +13,7 @@ mod client;
 mod context;
 mod envelope;
 mod error;
+mod exchange;
 mod partners;
 mod retry;
 mod tls;

@@ -6,9 +6,10 @@ use reqwest::Method;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::client::{cancelled, timeout, GraphClient, GraphRequest, GraphResponse};
+use super::client::{cancelled, timeout, GraphClient};
 use super::context::OpContext;
 use super::error::GraphError;
+use super::exchange::{GraphRequest, GraphResponse};
 
 const POLICIES: &str = "policies";
 const POLICY: &str = "crossTenantAccessPolicy";

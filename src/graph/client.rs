@@ -103,6 +103,33 @@ impl GraphClient {
         Ok((url, path))
     }
 
+    /// An absolute link Graph handed out (`@odata.nextLink`) and the path shown in messages.
+    /// `Err` says why it is refused: only Graph's own origin (scheme, host and port) gets the
+    /// bearer token.
+    pub(crate) fn link_url(&self, link: &str) -> Result<(Url, String), String> {
+        let url =
+            Url::parse(link).map_err(|error| format!("it is not an absolute URL ({error})"))?;
+        let base = &self.inner.config.base_url;
+        if url.origin() != base.origin() {
+            return Err(format!(
+                "it points to {}, not to Graph at {}; the access token is sent to Graph only",
+                url.origin().ascii_serialization(),
+                base.origin().ascii_serialization()
+            ));
+        }
+        let prefix = format!("{}/{API_VERSION}", base.path().trim_end_matches('/'));
+        let mut path = url
+            .path()
+            .strip_prefix(&prefix)
+            .unwrap_or(url.path())
+            .to_owned();
+        if let Some(query) = url.query() {
+            path.push('?');
+            path.push_str(query);
+        }
+        Ok((url, path))
+    }
+
     /// Sends `request` to its segments below `/v1.0`, retrying what [`RetryPolicy`] allows
     /// until `ctx.deadline`.
     pub(crate) async fn send(

@@ -47,6 +47,24 @@ impl GraphResponse {
     pub(crate) fn request_id(&self) -> &str {
         header_text(&self.headers, "request-id")
     }
+
+    /// A success status other than the documented one means we misunderstand Graph: say so.
+    pub(crate) fn expect_status(
+        &self,
+        accepted: &[u16],
+        documented: &str,
+    ) -> Result<(), GraphError> {
+        if accepted.contains(&self.status) {
+            Ok(())
+        } else {
+            Err(GraphError::InvalidResponse {
+                method: self.method.to_string(),
+                path: self.path.clone(),
+                status: self.status,
+                detail: format!("expected {documented}"),
+            })
+        }
+    }
 }
 
 impl GraphClient {

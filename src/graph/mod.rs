@@ -5,21 +5,28 @@
 //! within each operation's deadline ([`OpContext`]), and turns Graph's error envelope into a
 //! [`GraphError`] that reads well in a Terraform diagnostic.
 //!
-//! Sign-in (credentials, token cache, cloud discovery) is [`auth`]; the Graph API side is the
-//! rest of this folder.
+//! Sign-in (credentials, token cache, cloud discovery) is [`auth`]. The API side is a small
+//! generic endpoint layer ([`Collection`], [`Singleton`], [`Object`]: items, singletons,
+//! actions, paged lists, read-back polling) with the cross-tenant family's paths in
+//! `cross_tenant.rs` and thin typed wrappers per object (`partners.rs`).
 
 pub mod auth;
 mod client;
 mod context;
+mod cross_tenant;
+mod endpoint;
 mod envelope;
 mod error;
 mod exchange;
 mod partners;
+mod read_back;
 mod retry;
 mod tls;
 
 #[cfg(test)]
 mod client_tests;
+#[cfg(test)]
+mod endpoint_tests;
 #[cfg(test)]
 mod test_server;
 
@@ -32,7 +39,10 @@ pub use auth::{
 };
 pub use client::{GraphClient, GraphConfig};
 pub use context::OpContext;
+pub use cross_tenant::{DEFAULT_POLICY, IDENTITY_SYNC, PARTNERS, POLICY, RESET_TO_SYSTEM_DEFAULT};
+pub use endpoint::{Collection, Object, Singleton};
 pub use error::{ErrorDetail, GraphError, HttpFailure};
 pub use partners::PartnerPoll;
+pub use read_back::ReadBack;
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use tls::{build_http_client, extra_root_certificates, load_pem_certificates};

@@ -1,5 +1,5 @@
 //! Behaviour tests for the endpoint layer (collections, singletons, actions, paged lists,
-//! read-back polling), against the in-test server.
+//! read-back polling) and the partner create-after-delete rule, against the in-test server.
 //!
 //! Like `client_tests.rs`, these run on real time with a brisk policy: they assert lower bounds
 //! on waits and only generous upper bounds.
@@ -24,6 +24,17 @@ fn not_found(request_id: &str) -> Reply {
     Reply::json(
         404,
         &envelope("Request_ResourceNotFound", "Not found", request_id),
+    )
+}
+
+fn conflict() -> Reply {
+    Reply::json(
+        409,
+        &envelope(
+            "Request_MultipleObjectsWithSameKeyValue",
+            "Another object with the same value for property tenantId already exists.",
+            "r-409",
+        ),
     )
 }
 
@@ -321,5 +332,78 @@ async fn polling_stops_at_once_when_cancelled() {
         error.is_cancelled() && !error.create_may_have_happened(),
         "{error}"
     );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn create_after_delete_retries_a_conflict_while_graph_cannot_read_the_partner() {
+    let created = json!({"tenantId": TENANT});
+    let server = TestServer::start(vec![
+        conflict(),
+        not_found("deleting"),
+        conflict(),
+        not_found("deleting"),
+        Reply::json(201, &created.to_string()),
+    ])
+    .await;
+    let client = client_for(&server).with_retry_policy(stepped_policy());
+    let started = Instant::now();
+    let partner = client
+        .create_partner_after_delete(&json!({"tenantId": TENANT}), TENANT, false, &ctx(60))
+        .await
+        .expect("created once the delete finished");
+    assert_eq!(partner, created);
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(150), "{elapsed:?}");
+    let methods: Vec<String> = server.requests().into_iter().map(|r| r.method).collect();
+    assert_eq!(methods, ["POST", "GET", "POST", "GET", "POST"]);
+}
+
+#[tokio::test]
+async fn create_after_own_delete_retries_without_reading() {
+    let server = TestServer::start(vec![conflict(), Reply::json(201, "{}")]).await;
+    let partner = client_for(&server)
+        .create_partner_after_delete(&json!({}), TENANT, true, &ctx(60))
+        .await
+        .expect("created");
+    assert_eq!(partner, json!({}));
+    let methods: Vec<String> = server.requests().into_iter().map(|r| r.method).collect();
+    assert_eq!(methods, ["POST", "POST"]);
+}
+
+#[tokio::test]
+async fn a_conflict_with_a_readable_partner_is_returned_at_once() {
+    let server = TestServer::start(vec![conflict(), ok_json(&json!({"tenantId": TENANT}))]).await;
+    let error = client_for(&server)
+        .create_partner_after_delete(&json!({}), TENANT, false, &ctx(60))
+        .await
+        .expect_err("already exists");
+    assert!(error.is_conflict(), "{error}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn create_after_delete_gives_up_with_the_conflict_when_cancelled_or_out_of_time() {
+    let server = TestServer::start(vec![conflict()]).await;
+    let client = client_for(&server).with_retry_policy(slow_policy());
+    let body = json!({});
+    let error = stopped_soon(async |op| {
+        client
+            .create_partner_after_delete(&body, TENANT, true, op)
+            .await
+    })
+    .await;
+    // The wait is cut short; what is reported is still the conflict Graph answered.
+    assert!(error.is_conflict(), "{error}");
+    assert_eq!(server.requests().len(), 1);
+
+    // A wait that would pass the deadline is not started.
+    let server = TestServer::start(vec![conflict()]).await;
+    let error = client_for(&server)
+        .with_retry_policy(slow_policy())
+        .create_partner_after_delete(&json!({}), TENANT, true, &ctx(5))
+        .await
+        .expect_err("out of time");
+    assert!(error.is_conflict(), "{error}");
     assert_eq!(server.requests().len(), 1);
 }

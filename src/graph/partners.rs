@@ -1,9 +1,11 @@
 //! Cross-tenant access partner calls: `/policies/crossTenantAccessPolicy/partners[/{tenantId}]`,
-//! thin wrappers over the endpoint layer.
+//! thin wrappers over the endpoint layer, plus the one partner-specific rule: a 409 on create
+//! right after a delete of the same partner is Graph still finishing that delete.
 //!
 //! Bodies stay `serde_json::Value` here; the typed model and conversion live in `resources/`.
 
 use serde_json::Value;
+use tokio::time::Instant;
 
 use super::client::GraphClient;
 use super::context::OpContext;
@@ -18,6 +20,40 @@ impl GraphClient {
     /// `POST .../partners`; Graph answers 201 with the new partner.
     pub async fn create_partner(&self, body: &Value, ctx: &OpContext) -> Result<Value, GraphError> {
         self.create(&PARTNERS, body, ctx).await
+    }
+
+    /// [`Self::create_partner`], retrying a 409 while it looks like Graph is still finishing a
+    /// delete of the same partner: `deleted_recently` (the caller deleted it moments ago), or
+    /// Graph cannot read it (so it does not exist for us). Any other 409 is returned as is, and
+    /// so is the last 409 once the deadline is near or Terraform cancels the wait.
+    pub async fn create_partner_after_delete(
+        &self,
+        body: &Value,
+        tenant_id: &str,
+        deleted_recently: bool,
+        ctx: &OpContext,
+    ) -> Result<Value, GraphError> {
+        let mut attempt = 0;
+        loop {
+            let conflict = match self.create_partner(body, ctx).await {
+                Err(error) if error.is_conflict() => error,
+                other => return other,
+            };
+            if !deleted_recently && !matches!(self.get_partner(tenant_id, ctx).await, Ok(None)) {
+                return Err(conflict);
+            }
+            attempt += 1;
+            let wait = self.retry_policy().poll_delay(attempt);
+            if Instant::now() + wait >= ctx.deadline {
+                return Err(conflict);
+            }
+            log::debug!(
+                "graph: 409 creating partner {tenant_id}, which was deleted moments ago; retrying in {wait:?}"
+            );
+            if !ctx.pause(wait).await {
+                return Err(conflict);
+            }
+        }
     }
 
     /// `GET .../partners`, every page.

@@ -1,22 +1,18 @@
-//! `GraphClient`: builds requests, adds the auth header, retries within the operation's
-//! deadline, honours cancellation, and logs one line per attempt.
+//! `GraphClient`: resolves where a request goes, retries it within the operation's deadline and
+//! honours cancellation. One attempt (auth header, log line) is in `exchange.rs`.
 
-use std::error::Error as _;
 use std::sync::Arc;
 
-use reqwest::header::{
-    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
-};
-use reqwest::Method;
-use serde_json::Value;
+use reqwest::header::RETRY_AFTER;
 use tokio::time::{sleep_until, Instant};
 use url::Url;
 
+use super::auth::TokenSource;
 use super::context::OpContext;
 use super::envelope::http_failure;
 use super::error::GraphError;
-use super::retry::{is_idempotent, is_write, parse_retry_after, RetryPolicy};
-use super::token::TokenSource;
+use super::exchange::{GraphRequest, GraphResponse};
+use super::retry::{is_write, parse_retry_after, RetryPolicy};
 
 /// Graph API version every path is under.
 const API_VERSION: &str = "v1.0";
@@ -40,42 +36,6 @@ struct ClientInner {
     http: reqwest::Client,
     tokens: Arc<dyn TokenSource>,
     retry: RetryPolicy,
-}
-
-/// One logical Graph call, possibly sent several times.
-pub(crate) struct GraphRequest<'a> {
-    pub method: Method,
-    /// Path segments below `/v1.0`; each is percent-encoded.
-    pub segments: &'a [&'a str],
-    pub body: Option<&'a Value>,
-    /// Error statuses handed back as a response rather than an error (e.g. 404 on a read).
-    pub pass_through: &'a [u16],
-}
-
-/// A final response: a success or one of the request's pass-through statuses.
-pub(crate) struct GraphResponse {
-    pub method: Method,
-    pub path: String,
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-impl GraphResponse {
-    /// The body as JSON; a success that does not carry JSON is an error.
-    pub fn json(&self) -> Result<Value, GraphError> {
-        serde_json::from_slice(&self.body).map_err(|error| GraphError::InvalidResponse {
-            method: self.method.to_string(),
-            path: self.path.clone(),
-            status: self.status,
-            detail: format!("the body is not JSON: {error}"),
-        })
-    }
-
-    /// Graph's `request-id` header, for log lines.
-    pub(crate) fn request_id(&self) -> &str {
-        header_text(&self.headers, "request-id")
-    }
 }
 
 impl GraphClient {
@@ -111,6 +71,14 @@ impl GraphClient {
         &self.inner.retry
     }
 
+    pub(super) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    pub(super) fn tokens(&self) -> &dyn TokenSource {
+        self.inner.tokens.as_ref()
+    }
+
     /// The URL for `segments` below `{base}/v1.0`, and the path shown in messages
     /// (below the version, as encoded on the wire).
     fn resource_url(&self, segments: &[&str]) -> Result<(Url, String), GraphError> {
@@ -135,13 +103,53 @@ impl GraphClient {
         Ok((url, path))
     }
 
-    /// Sends `request`, retrying what [`RetryPolicy`] allows until `ctx.deadline`.
+    /// An absolute link Graph handed out (`@odata.nextLink`) and the path shown in messages.
+    /// `Err` says why it is refused: only Graph's own origin (scheme, host and port) gets the
+    /// bearer token.
+    pub(crate) fn link_url(&self, link: &str) -> Result<(Url, String), String> {
+        let url =
+            Url::parse(link).map_err(|error| format!("it is not an absolute URL ({error})"))?;
+        let base = &self.inner.config.base_url;
+        if url.origin() != base.origin() {
+            return Err(format!(
+                "it points to {}, not to Graph at {}; the access token is sent to Graph only",
+                url.origin().ascii_serialization(),
+                base.origin().ascii_serialization()
+            ));
+        }
+        let prefix = format!("{}/{API_VERSION}", base.path().trim_end_matches('/'));
+        let mut path = url
+            .path()
+            .strip_prefix(&prefix)
+            .unwrap_or(url.path())
+            .to_owned();
+        if let Some(query) = url.query() {
+            path.push('?');
+            path.push_str(query);
+        }
+        Ok((url, path))
+    }
+
+    /// Sends `request` to its segments below `/v1.0`, retrying what [`RetryPolicy`] allows
+    /// until `ctx.deadline`.
     pub(crate) async fn send(
         &self,
         request: GraphRequest<'_>,
         ctx: &OpContext,
     ) -> Result<GraphResponse, GraphError> {
         let (url, path) = self.resource_url(request.segments)?;
+        self.send_to(request, url, path, ctx).await
+    }
+
+    /// Sends `request` to `url` (its `segments` are not used), retrying as [`Self::send`] does;
+    /// `path` names it in messages.
+    pub(crate) async fn send_to(
+        &self,
+        request: GraphRequest<'_>,
+        url: Url,
+        path: String,
+        ctx: &OpContext,
+    ) -> Result<GraphResponse, GraphError> {
         let method = request.method;
         let operation = format!("{method} {path}");
         let body = request
@@ -256,119 +264,6 @@ impl GraphClient {
             }
         }
     }
-
-    /// One HTTP exchange, body included. Connection trouble becomes [`GraphError::Connection`].
-    async fn attempt(
-        &self,
-        method: &Method,
-        url: &Url,
-        path: &str,
-        body: Option<&[u8]>,
-        attempt: u32,
-        token: &str,
-    ) -> Result<GraphResponse, GraphError> {
-        let mut authorization =
-            HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| GraphError::Auth {
-                status: None,
-                code: None,
-                message: "the access token holds characters not allowed in an HTTP header".into(),
-            })?;
-        authorization.set_sensitive(true);
-        let client_request_id = uuid::Uuid::new_v4().to_string();
-
-        let mut builder = self
-            .inner
-            .http
-            .request(method.clone(), url.clone())
-            .header(AUTHORIZATION, authorization)
-            .header(ACCEPT, "application/json")
-            .header(USER_AGENT, self.inner.config.user_agent.as_str())
-            .header("client-request-id", client_request_id.as_str());
-        if let Some(body) = body {
-            log::trace!(
-                "graph: {method} {path} request body: {}",
-                String::from_utf8_lossy(body)
-            );
-            builder = builder
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.to_vec());
-        }
-
-        let started = Instant::now();
-        let connection_error = |error: reqwest::Error, response_started: bool| {
-            // A request that never connected was never sent; otherwise Graph may have acted.
-            let may_have_been_sent = response_started || !error.is_connect();
-            let detail = error_chain(&error);
-            log::debug!(
-                "graph: {method} {path} failed without a response: {detail} \
-                 (client-request-id: {client_request_id}, elapsed_ms: {}, attempt: {attempt})",
-                started.elapsed().as_millis()
-            );
-            GraphError::Connection {
-                method: method.to_string(),
-                path: path.to_owned(),
-                detail,
-                outcome_unknown: may_have_been_sent && !is_idempotent(method),
-            }
-        };
-
-        let response = builder
-            .send()
-            .await
-            .map_err(|error| connection_error(error, false))?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| connection_error(error, true))?
-            .to_vec();
-        if status == 401 {
-            self.inner.tokens.reject(token).await;
-        }
-        let response = GraphResponse {
-            method: method.clone(),
-            path: path.to_owned(),
-            status,
-            headers,
-            body,
-        };
-        log::debug!(
-            "graph: {method} {path} -> {status} (request-id: {}, client-request-id: {client_request_id}, \
-             elapsed_ms: {}, attempt: {attempt})",
-            response.request_id(),
-            started.elapsed().as_millis()
-        );
-        if !response.body.is_empty() {
-            log::trace!(
-                "graph: {method} {path} response body: {}",
-                String::from_utf8_lossy(&response.body)
-            );
-        }
-        Ok(response)
-    }
-}
-
-fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
-    headers
-        .get(name)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("-")
-}
-
-/// `reqwest`'s message plus its causes ("error sending request: connection refused").
-fn error_chain(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 pub(crate) fn cancelled(operation: &str, outcome_unknown: bool) -> GraphError {

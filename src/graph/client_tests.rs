@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::test_server::{Reply, TestServer};
 use super::{GraphClient, GraphConfig, GraphError, OpContext, RetryPolicy, TokenSource};
 
-const TENANT: &str = "90e29127-71ad-49c7-9ce8-db3f41ea06f1";
+pub(super) const TENANT: &str = "90e29127-71ad-49c7-9ce8-db3f41ea06f1";
 const PARTNER_PATH: &str =
     "/v1.0/policies/crossTenantAccessPolicy/partners/90e29127-71ad-49c7-9ce8-db3f41ea06f1";
 
@@ -41,7 +41,7 @@ impl TokenSource for RefusedToken {
     }
 }
 
-fn client_for(server: &TestServer) -> GraphClient {
+pub(super) fn client_for(server: &TestServer) -> GraphClient {
     client_with_tokens(server, Arc::new(StaticToken))
 }
 
@@ -54,7 +54,7 @@ fn client_with_tokens(server: &TestServer, tokens: Arc<dyn TokenSource>) -> Grap
 }
 
 /// Backoff in milliseconds instead of seconds, so retry tests take real time but little of it.
-fn brisk_policy() -> RetryPolicy {
+pub(super) fn brisk_policy() -> RetryPolicy {
     RetryPolicy {
         base_delay: Duration::from_millis(10),
         max_delay: Duration::from_millis(50),
@@ -63,15 +63,15 @@ fn brisk_policy() -> RetryPolicy {
     }
 }
 
-fn ctx(timeout_secs: u64) -> OpContext {
+pub(super) fn ctx(timeout_secs: u64) -> OpContext {
     ctx_ms(timeout_secs * 1000)
 }
 
-fn ctx_ms(timeout_ms: u64) -> OpContext {
+pub(super) fn ctx_ms(timeout_ms: u64) -> OpContext {
     OpContext::with_timeout(Duration::from_millis(timeout_ms), CancellationToken::new())
 }
 
-fn envelope(code: &str, message: &str, request_id: &str) -> String {
+pub(super) fn envelope(code: &str, message: &str, request_id: &str) -> String {
     json!({"error": {"code": code, "message": message,
         "innerError": {"date": "2026-01-01T00:00:00", "request-id": request_id,
                        "client-request-id": "echoed"}}})
@@ -498,7 +498,7 @@ async fn a_refused_token_is_dropped_and_the_request_retried_once() {
 }
 
 /// Cancels `context` after 50 ms, as StopProvider would.
-fn cancel_soon(context: &OpContext) {
+pub(super) fn cancel_soon(context: &OpContext) {
     let cancel = context.cancel.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(50)).await;

@@ -4,40 +4,47 @@
 //! [`build_http_client`]) with the token source, retries throttling and transient failures
 //! within each operation's deadline ([`OpContext`]), and turns Graph's error envelope into a
 //! [`GraphError`] that reads well in a Terraform diagnostic.
+//!
+//! Sign-in (credentials, token cache, cloud discovery) is [`auth`]. The API side is a small
+//! generic endpoint layer ([`Collection`], [`Singleton`], [`Object`]: items, singletons,
+//! actions, paged lists, read-back polling) with the cross-tenant family's paths in
+//! `cross_tenant.rs` and thin typed wrappers per object (`partners.rs`).
 
-mod assertion;
+pub mod auth;
 mod client;
-mod cloud_metadata;
 mod context;
-mod credential;
+mod cross_tenant;
+mod endpoint;
 mod envelope;
 mod error;
-mod federated;
+mod exchange;
 mod handle;
-mod managed_identity;
 mod partners;
+mod read_back;
 mod retry;
 mod tls;
-mod token;
 
 #[cfg(test)]
 mod client_tests;
 #[cfg(test)]
+mod endpoint_tests;
+#[cfg(test)]
 mod test_server;
 
-pub use assertion::{certificate_token_source, AssertionForm, CertificateError, ClientCertificate};
-pub use client::{GraphClient, GraphConfig};
-pub use cloud_metadata::{discover_cloud, DiscoveredCloud};
-pub use context::OpContext;
-pub use credential::{
+pub use auth::{
     azure_cli_token_source, azure_client_options, azure_credential_token_source,
-    client_secret_token_source, token_endpoint,
+    certificate_token_source, client_secret_token_source, discover_cloud, federated_token_source,
+    managed_identity_token_source, token_endpoint, AssertionForm, CachedTokenSource,
+    CertificateError, ClientCertificate, DiscoveredCloud, FederatedSource, FetchedToken,
+    TokenFetcher, TokenSource, DEFAULT_IMDS_ENDPOINT,
 };
+pub use client::{GraphClient, GraphConfig};
+pub use context::OpContext;
+pub use cross_tenant::{DEFAULT_POLICY, IDENTITY_SYNC, PARTNERS, POLICY, RESET_TO_SYSTEM_DEFAULT};
+pub use endpoint::{Collection, Object, Singleton};
 pub use error::{ErrorDetail, GraphError, HttpFailure};
-pub use federated::{federated_token_source, FederatedSource};
 pub use handle::{ClientSource, GraphHandle};
-pub use managed_identity::{managed_identity_token_source, DEFAULT_IMDS_ENDPOINT};
 pub use partners::PartnerPoll;
+pub use read_back::ReadBack;
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use tls::{build_http_client, extra_root_certificates, load_pem_certificates};
-pub use token::{CachedTokenSource, FetchedToken, TokenFetcher, TokenSource};

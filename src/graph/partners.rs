@@ -1,39 +1,64 @@
-//! Cross-tenant access partner calls: `/policies/crossTenantAccessPolicy/partners[/{tenantId}]`.
+//! Cross-tenant access partner calls: `/policies/crossTenantAccessPolicy/partners[/{tenantId}]`,
+//! thin wrappers over the endpoint layer, plus the one partner-specific rule: a 409 on create
+//! right after a delete of the same partner is Graph still finishing that delete.
 //!
 //! Bodies stay `serde_json::Value` here; the typed model and conversion live in `resources/`.
 
-use reqwest::Method;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::client::{cancelled, timeout, GraphClient, GraphRequest, GraphResponse};
+use super::client::GraphClient;
 use super::context::OpContext;
+use super::cross_tenant::{IDENTITY_SYNC, PARTNERS};
 use super::error::GraphError;
+use super::read_back::ReadBack;
 
-const POLICIES: &str = "policies";
-const POLICY: &str = "crossTenantAccessPolicy";
-const PARTNERS: &str = "partners";
-const IDENTITY_SYNC: &str = "identitySynchronization";
+/// What [`GraphClient::poll_partner_until`] saw.
+pub type PartnerPoll = ReadBack;
 
 impl GraphClient {
     /// `POST .../partners`; Graph answers 201 with the new partner.
     pub async fn create_partner(&self, body: &Value, ctx: &OpContext) -> Result<Value, GraphError> {
-        let request = GraphRequest {
-            method: Method::POST,
-            segments: &[POLICIES, POLICY, PARTNERS],
-            body: Some(body),
-            pass_through: &[],
-        };
-        let response = self.send(request, ctx).await?;
-        // Any 2xx means the partner was created. The caller reads it back anyway, so an odd
-        // status or body must not turn a successful create into a reported failure.
-        if response.status != 201 {
-            log::warn!(
-                "graph: POST partners answered {} instead of 201; treating it as created",
-                response.status
+        self.create(&PARTNERS, body, ctx).await
+    }
+
+    /// [`Self::create_partner`], retrying a 409 while it looks like Graph is still finishing a
+    /// delete of the same partner: `deleted_recently` (the caller deleted it moments ago), or
+    /// Graph cannot read it (so it does not exist for us). Any other 409 is returned as is, and
+    /// so is the last 409 once the deadline is near or Terraform cancels the wait.
+    pub async fn create_partner_after_delete(
+        &self,
+        body: &Value,
+        tenant_id: &str,
+        deleted_recently: bool,
+        ctx: &OpContext,
+    ) -> Result<Value, GraphError> {
+        let mut attempt = 0;
+        loop {
+            let conflict = match self.create_partner(body, ctx).await {
+                Err(error) if error.is_conflict() => error,
+                other => return other,
+            };
+            if !deleted_recently && !matches!(self.get_partner(tenant_id, ctx).await, Ok(None)) {
+                return Err(conflict);
+            }
+            attempt += 1;
+            let wait = self.retry_policy().poll_delay(attempt);
+            if Instant::now() + wait >= ctx.deadline {
+                return Err(conflict);
+            }
+            log::debug!(
+                "graph: 409 creating partner {tenant_id}, which was deleted moments ago; retrying in {wait:?}"
             );
+            if !ctx.pause(wait).await {
+                return Err(conflict);
+            }
         }
-        Ok(response.json().unwrap_or(Value::Null))
+    }
+
+    /// `GET .../partners`, every page.
+    pub async fn list_partners(&self, ctx: &OpContext) -> Result<Vec<Value>, GraphError> {
+        self.list(&PARTNERS, ctx).await
     }
 
     /// `GET .../partners/{tenantId}`; `None` when Graph says 404.
@@ -42,28 +67,7 @@ impl GraphClient {
         tenant_id: &str,
         ctx: &OpContext,
     ) -> Result<Option<Value>, GraphError> {
-        self.get_optional(&[POLICIES, POLICY, PARTNERS, tenant_id], ctx)
-            .await
-    }
-
-    /// `GET` of an object that may not exist: `None` when Graph says 404.
-    async fn get_optional(
-        &self,
-        segments: &[&str],
-        ctx: &OpContext,
-    ) -> Result<Option<Value>, GraphError> {
-        let request = GraphRequest {
-            method: Method::GET,
-            segments,
-            body: None,
-            pass_through: &[404],
-        };
-        let response = self.send(request, ctx).await?;
-        if response.status == 404 {
-            return Ok(None);
-        }
-        expect_status(&response, &[200], "200 OK")?;
-        response.json().map(Some)
+        self.get(&PARTNERS.item(tenant_id), ctx).await
     }
 
     /// Reads a partner right after its 201, treating 404 as replication lag: polls with
@@ -73,42 +77,7 @@ impl GraphClient {
         tenant_id: &str,
         ctx: &OpContext,
     ) -> Result<Value, GraphError> {
-        let operation = format!("waiting for partner {tenant_id} to become readable");
-        let mut polls = 0u32;
-        let mut last_not_found: Option<GraphError> = None;
-        loop {
-            polls += 1;
-            let request = GraphRequest {
-                method: Method::GET,
-                segments: &[POLICIES, POLICY, PARTNERS, tenant_id],
-                body: None,
-                pass_through: &[],
-            };
-            let not_found = match self.send(request, ctx).await {
-                Ok(response) => {
-                    expect_status(&response, &[200], "200 OK")?;
-                    return response.json();
-                }
-                Err(error) if error.is_not_found() => error,
-                // The deadline cut a read short: report the lag we saw, not the cut.
-                Err(error) if error.is_timeout() && last_not_found.is_some() => {
-                    return Err(timeout(&operation, polls, last_not_found));
-                }
-                Err(error) => return Err(error),
-            };
-            let wait = self.retry_policy().poll_delay(polls);
-            if Instant::now() + wait >= ctx.deadline {
-                return Err(timeout(&operation, polls, Some(not_found)));
-            }
-            last_not_found = Some(not_found);
-            log::debug!(
-                "graph: partner {tenant_id} not readable yet (replication lag), polling again in {} ms",
-                wait.as_millis()
-            );
-            if !ctx.pause(wait).await {
-                return Err(cancelled(&operation, false));
-            }
-        }
+        self.wait_until_exists(&PARTNERS.item(tenant_id), ctx).await
     }
 
     /// `PATCH .../partners/{tenantId}`; success is 204 (a 200 is tolerated). Returns Graph's
@@ -119,15 +88,7 @@ impl GraphClient {
         patch: &Value,
         ctx: &OpContext,
     ) -> Result<String, GraphError> {
-        let request = GraphRequest {
-            method: Method::PATCH,
-            segments: &[POLICIES, POLICY, PARTNERS, tenant_id],
-            body: Some(patch),
-            pass_through: &[],
-        };
-        let response = self.send(request, ctx).await?;
-        expect_status(&response, &[204, 200], "204 No Content")?;
-        Ok(response.request_id().to_owned())
+        self.patch(&PARTNERS.item(tenant_id), patch, ctx).await
     }
 
     /// Reads the partner until `settled` accepts what Graph shows (reads are eventually
@@ -138,38 +99,8 @@ impl GraphClient {
         ctx: &OpContext,
         settled: impl Fn(&Value) -> bool,
     ) -> Result<PartnerPoll, GraphError> {
-        let operation = format!("reading back partner {tenant_id}");
-        let mut poll = PartnerPoll {
-            last: None,
-            settled: false,
-            reads: 0,
-        };
-        loop {
-            match self.get_partner(tenant_id, ctx).await {
-                Ok(found) => {
-                    poll.reads += 1;
-                    poll.settled = found.as_ref().is_some_and(&settled);
-                    poll.last = found;
-                    if poll.settled {
-                        return Ok(poll);
-                    }
-                }
-                // The deadline cut a read short: report what the earlier reads saw.
-                Err(error) if error.is_timeout() && poll.reads > 0 => return Ok(poll),
-                Err(error) => return Err(error),
-            }
-            let wait = self.retry_policy().poll_delay(poll.reads);
-            if Instant::now() + wait >= ctx.deadline {
-                return Ok(poll);
-            }
-            log::debug!(
-                "graph: partner {tenant_id} does not show the change yet, reading again in {} ms",
-                wait.as_millis()
-            );
-            if !ctx.pause(wait).await {
-                return Err(cancelled(&operation, false));
-            }
-        }
+        self.poll_until(&PARTNERS.item(tenant_id), ctx, settled)
+            .await
     }
 
     /// The partner's cross-tenant synchronization policy, if it has one (404 = none). Graph
@@ -179,7 +110,7 @@ impl GraphClient {
         tenant_id: &str,
         ctx: &OpContext,
     ) -> Result<Option<Value>, GraphError> {
-        self.get_optional(&[POLICIES, POLICY, PARTNERS, tenant_id, IDENTITY_SYNC], ctx)
+        self.get(&IDENTITY_SYNC.below(&PARTNERS.item(tenant_id)), ctx)
             .await
     }
 
@@ -189,46 +120,6 @@ impl GraphClient {
         tenant_id: &str,
         ctx: &OpContext,
     ) -> Result<bool, GraphError> {
-        let request = GraphRequest {
-            method: Method::DELETE,
-            segments: &[POLICIES, POLICY, PARTNERS, tenant_id],
-            body: None,
-            pass_through: &[404],
-        };
-        let response = self.send(request, ctx).await?;
-        if response.status == 404 {
-            return Ok(false);
-        }
-        expect_status(&response, &[204, 200], "204 No Content")?;
-        Ok(true)
-    }
-}
-
-/// What [`GraphClient::poll_partner_until`] saw.
-#[derive(Debug)]
-pub struct PartnerPoll {
-    /// The last read: `None` when it was a 404.
-    pub last: Option<Value>,
-    /// Whether the last read satisfied the condition.
-    pub settled: bool,
-    /// How many reads completed.
-    pub reads: u32,
-}
-
-/// A success status other than the documented one means we misunderstand Graph: say so.
-fn expect_status(
-    response: &GraphResponse,
-    accepted: &[u16],
-    documented: &str,
-) -> Result<(), GraphError> {
-    if accepted.contains(&response.status) {
-        Ok(())
-    } else {
-        Err(GraphError::InvalidResponse {
-            method: response.method.to_string(),
-            path: response.path.clone(),
-            status: response.status,
-            detail: format!("expected {documented}"),
-        })
+        self.delete(&PARTNERS.item(tenant_id), ctx).await
     }
 }

@@ -125,20 +125,28 @@ pub(crate) struct TestServer {
 impl TestServer {
     /// Plain HTTP; the n-th request gets `replies[n]`, the last reply repeats.
     pub(crate) async fn start(replies: Vec<Reply>) -> Self {
-        Self::start_inner(None, replies).await
+        Self::start_inner(None, |_| replies).await
     }
 
     pub(crate) async fn start_tls(tls: &TestTls, replies: Vec<Reply>) -> Self {
-        Self::start_inner(Some(tls.acceptor.clone()), replies).await
+        Self::start_inner(Some(tls.acceptor.clone()), |_| replies).await
     }
 
-    async fn start_inner(acceptor: Option<TlsAcceptor>, replies: Vec<Reply>) -> Self {
+    /// Plain HTTP, with replies that may name the server's own URL (such as a next-page link).
+    pub(crate) async fn start_with(replies: impl FnOnce(&Url) -> Vec<Reply>) -> Self {
+        Self::start_inner(None, replies).await
+    }
+
+    async fn start_inner(
+        acceptor: Option<TlsAcceptor>,
+        replies: impl FnOnce(&Url) -> Vec<Reply>,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
         let scheme = if acceptor.is_some() { "https" } else { "http" };
         let url = Url::parse(&format!("{scheme}://{address}/")).expect("url");
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let replies = Arc::new(replies);
+        let replies = Arc::new(replies(&url));
         let recorded = requests.clone();
         let accept_loop = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {

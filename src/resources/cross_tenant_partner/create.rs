@@ -10,14 +10,13 @@ use super::schema::SECTIONS;
 use super::state::{remember, state_from_graph, with_computed};
 use super::update::{patch_and_confirm, SectionWrite};
 use super::CrossTenantPartner;
-use crate::graph::{GraphClient, GraphError, OpContext, RetryPolicy};
+use crate::graph::{GraphClient, GraphError, OpContext};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::private::PrivateState;
 use crate::plugin::traits::OperationContext;
 use crate::plugin::value::Value;
 use serde_json::Value as Json;
 use std::time::Duration;
-use tokio::time::Instant;
 
 /// Time allowed for the GET that checks whether an uncertain POST created the partner.
 const ADOPTION_CHECK_TIME: Duration = Duration::from_secs(15);
@@ -92,7 +91,8 @@ impl CrossTenantPartner {
         state
     }
 
-    /// POST, retrying a 409 while it looks like the lag after a delete of the same partner.
+    /// POST, retrying a 409 while it looks like the lag after a delete of the same partner
+    /// (Graph decides that; this process only knows whether it deleted the partner recently).
     async fn post(
         &self,
         graph: &GraphClient,
@@ -100,37 +100,10 @@ impl CrossTenantPartner {
         tenant: &str,
         op: &OpContext,
     ) -> Result<Json, GraphError> {
-        let policy = RetryPolicy::default();
-        let mut attempt = 0;
-        loop {
-            match graph.create_partner(body, op).await {
-                Err(e)
-                    if e.is_conflict() && self.conflict_is_delete_lag(graph, tenant, op).await =>
-                {
-                    attempt += 1;
-                    let wait = policy.poll_delay(attempt);
-                    if Instant::now() + wait >= op.deadline {
-                        return Err(e);
-                    }
-                    log::debug!("409 creating partner {tenant}, which was deleted moments ago; retrying in {wait:?}");
-                    if !op.pause(wait).await {
-                        return Err(e);
-                    }
-                }
-                other => return other,
-            }
-        }
-    }
-
-    /// Whether a 409 on create is Graph still finishing a delete of the same partner: this
-    /// process deleted it moments ago, or Graph cannot read it (so it does not exist for us).
-    async fn conflict_is_delete_lag(
-        &self,
-        graph: &GraphClient,
-        tenant: &str,
-        op: &OpContext,
-    ) -> bool {
-        self.deleted_recently(tenant) || matches!(graph.get_partner(tenant, op).await, Ok(None))
+        let deleted_recently = self.deleted_recently(tenant);
+        graph
+            .create_partner_after_delete(body, tenant, deleted_recently, op)
+            .await
     }
 
     /// The POST failed. If it may have created the partner anyway, look (or, when Terraform is

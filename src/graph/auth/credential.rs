@@ -25,8 +25,8 @@ use azure_identity::{
 use tokio::task::JoinError;
 use tokio_util::task::AbortOnDropHandle;
 
-use super::error::GraphError;
 use super::token::{CachedTokenSource, FetchedToken, TokenFetcher, TokenSource};
+use crate::graph::error::GraphError;
 
 /// Fetches tokens from any `azure_identity` credential; [`CachedTokenSource`] caches them.
 struct AzureCredentialFetcher {

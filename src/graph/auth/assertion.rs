@@ -26,8 +26,8 @@ use p12_keystore::error::Error as P12Error;
 use p12_keystore::Pkcs12Archive;
 
 use super::credential::{azure_client_options, azure_credential_token_source, token_endpoint};
-use super::error::GraphError;
 use super::token::TokenSource;
+use crate::graph::error::GraphError;
 
 /// How long a signed assertion is valid (Microsoft suggests 5 to 10 minutes).
 const ASSERTION_LIFETIME_SECS: u64 = 600;

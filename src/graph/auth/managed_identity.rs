@@ -15,8 +15,8 @@ use azure_core::http::{AsyncRawResponse, ClientOptions, HttpClient, Request, Tra
 use azure_identity::{ManagedIdentityCredential, ManagedIdentityCredentialOptions, UserAssignedId};
 
 use super::credential::azure_credential_token_source;
-use super::error::GraphError;
 use super::token::TokenSource;
+use crate::graph::error::GraphError;
 
 /// Where IMDS answers when no `msi_endpoint` is given.
 pub const DEFAULT_IMDS_ENDPOINT: &str = "http://169.254.169.254/metadata/identity/oauth2/token";

@@ -20,8 +20,8 @@ use azure_identity::{
 };
 
 use super::credential::{azure_client_options, azure_credential_token_source, token_endpoint};
-use super::error::GraphError;
 use super::token::TokenSource;
+use crate::graph::error::GraphError;
 
 /// Where the federated (external) token comes from.
 pub enum FederatedSource {

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use url::Url;
 
-use super::error::GraphError;
+use crate::graph::error::GraphError;
 
 const API_VERSION: &str = "2022-09-01";
 

@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::context::OpContext;
-use super::error::GraphError;
+use crate::graph::context::OpContext;
+use crate::graph::error::GraphError;
 
 /// How long before expiry a cached token is replaced.
 const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);

@@ -1,5 +1,6 @@
 //! The Terraform (cty) value model: [`Type`], [`Value`], lossless [`Number`]s and
-//! unknown-value [`Refinements`]. Wire encodings live in `codec`.
+//! unknown-value [`Refinements`]. Wire encodings live in `codec`, which depends on this
+//! module and not the reverse: even cty's type JSON ([`Type::to_json`]) is defined there.
 //!
 //! Dynamically-typed positions (`Type::Dynamic`): decoding a concrete value there
 //! yields [`Value::Dynamic`]`(concrete_type, value)`, so re-encoding reproduces the
@@ -12,7 +13,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::codec::{self, CodecError};
 pub use super::number::Number;
 
 /// A cty type.
@@ -31,18 +31,6 @@ pub enum Type {
 }
 
 impl Type {
-    /// cty's JSON type encoding, e.g. `"string"`, `["list","string"]`,
-    /// `["object",{"a":"bool"}]`, `"dynamic"`.
-    pub fn to_json(&self) -> Vec<u8> {
-        codec::json::type_to_json(self)
-    }
-
-    /// Parses cty's JSON type encoding. The optional-attributes third element of
-    /// `["object", {...}, [...]]` is accepted and ignored.
-    pub fn from_json(bytes: &[u8]) -> Result<Type, CodecError> {
-        codec::json::type_from_json(bytes)
-    }
-
     /// Convenience constructor for object types.
     pub fn object<I: IntoIterator<Item = (&'static str, Type)>>(attrs: I) -> Type {
         Type::Object(attrs.into_iter().map(|(k, t)| (k.to_string(), t)).collect())

@@ -20,10 +20,12 @@ pub struct ProviderRpc {
     resources: HashMap<&'static str, Arc<dyn Resource>>,
     /// Cancelled by StopProvider; replaced afterwards so later operations start uncancelled.
     stop: Mutex<CancellationToken>,
+    /// How messages name the plugin, e.g. `terraform-provider-example`.
+    provider_name: String,
 }
 
 impl ProviderRpc {
-    pub fn new(provider: Arc<dyn Provider>) -> Self {
+    pub fn new(provider: Arc<dyn Provider>, provider_name: &str) -> Self {
         let resources = provider
             .resources()
             .into_iter()
@@ -33,6 +35,7 @@ impl ProviderRpc {
             provider,
             resources,
             stop: Mutex::new(CancellationToken::new()),
+            provider_name: provider_name.to_string(),
         }
     }
 
@@ -102,11 +105,13 @@ fn encode(
     }
 }
 
-fn unsupported(what: &str) -> Vec<pb::Diagnostic> {
+fn unsupported(provider_name: &str, what: &str) -> Vec<pb::Diagnostic> {
     let mut d = Diagnostics::new();
     d.error(
         format!("{what} is not supported"),
-        format!("terraform-provider-azuread does not implement {what}. Remove the configuration that needs it."),
+        format!(
+            "{provider_name} does not implement {what}. Remove the configuration that needs it."
+        ),
     );
     d.into_proto()
 }
@@ -138,7 +143,7 @@ macro_rules! unsupported_rpc {
         {
             Box::pin(async move {
                 Ok(Response::new(pb::$rpc::Response {
-                    diagnostics: unsupported($what),
+                    diagnostics: unsupported(&self.provider_name, $what),
                     ..Default::default()
                 }))
             })
@@ -465,9 +470,10 @@ impl ProviderService for ProviderRpc {
         &self,
         _req: Request<pb::list_resource::Request>,
     ) -> Result<Response<Self::ListResourceStream>, Status> {
-        Err(Status::unimplemented(
-            "list resources are not supported by terraform-provider-azuread",
-        ))
+        Err(Status::unimplemented(format!(
+            "list resources are not supported by {}",
+            self.provider_name
+        )))
     }
 
     unsupported_rpc!(validate_list_resource_config, "List resources");
@@ -487,7 +493,7 @@ impl ProviderService for ProviderRpc {
         Ok(Response::new(pb::call_function::Response {
             result: None,
             error: Some(pb::FunctionError {
-                text: format!("terraform-provider-azuread has no function named {name:?}"),
+                text: format!("{} has no function named {name:?}", self.provider_name),
                 function_argument: None,
             }),
         }))
@@ -501,9 +507,10 @@ impl ProviderService for ProviderRpc {
         &self,
         _req: Request<pb::invoke_action::Request>,
     ) -> Result<Response<Self::InvokeActionStream>, Status> {
-        Err(Status::unimplemented(
-            "actions are not supported by terraform-provider-azuread",
-        ))
+        Err(Status::unimplemented(format!(
+            "actions are not supported by {}",
+            self.provider_name
+        )))
     }
 
     unsupported_rpc!(validate_state_store_config, "State stores");
@@ -514,9 +521,10 @@ impl ProviderService for ProviderRpc {
         &self,
         _req: Request<pb::read_state_bytes::Request>,
     ) -> Result<Response<Self::ReadStateBytesStream>, Status> {
-        Err(Status::unimplemented(
-            "state stores are not supported by terraform-provider-azuread",
-        ))
+        Err(Status::unimplemented(format!(
+            "state stores are not supported by {}",
+            self.provider_name
+        )))
     }
 
     async fn write_state_bytes(
@@ -524,7 +532,7 @@ impl ProviderService for ProviderRpc {
         _req: Request<tonic::Streaming<pb::write_state_bytes::RequestChunk>>,
     ) -> Result<Response<pb::write_state_bytes::Response>, Status> {
         Ok(Response::new(pb::write_state_bytes::Response {
-            diagnostics: unsupported("State stores"),
+            diagnostics: unsupported(&self.provider_name, "State stores"),
         }))
     }
 

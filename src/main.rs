@@ -6,6 +6,9 @@ use std::sync::Arc;
 use terraform_provider_azuread::plugin::{self, ServeOptions};
 use terraform_provider_azuread::provider::{AzureadProvider, PROVIDER_ADDRESS};
 
+/// The plugin's name, `terraform-provider-<type>`: the binary's own name, as Terraform installs it.
+const PROVIDER_NAME: &str = env!("CARGO_BIN_NAME");
+
 #[derive(Parser)]
 #[command(
     version,
@@ -23,11 +26,12 @@ struct Args {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    plugin::logging::init("provider.terraform-provider-azuread");
+    plugin::logging::init(concat!("provider.", env!("CARGO_BIN_NAME")));
     let provider = Arc::new(AzureadProvider::new());
     let opts = ServeOptions {
         debug: args.debug,
         provider_address: args.provider_address,
+        provider_name: PROVIDER_NAME.to_string(),
     };
     match plugin::serve(provider, opts).await {
         Ok(()) => ExitCode::SUCCESS,

@@ -79,10 +79,11 @@ impl PluginListener {
 pub struct PrivateDir(PathBuf);
 
 impl PrivateDir {
-    fn create_in(parent: &Path) -> io::Result<PrivateDir> {
+    /// A fresh `<prefix><16 hex digits>` directory in `parent`.
+    fn create_in(parent: &Path, prefix: &str) -> io::Result<PrivateDir> {
         use std::os::unix::fs::DirBuilderExt;
         for _ in 0..16 {
-            let dir = parent.join(format!("tfazuread-{:016x}", fastrand::u64(..)));
+            let dir = parent.join(format!("{prefix}{:016x}", fastrand::u64(..)));
             match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
                 Ok(()) => return Ok(PrivateDir(dir)),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -106,14 +107,16 @@ impl Drop for PrivateDir {
     }
 }
 
-/// Binds a unix socket in a fresh private directory (under `PLUGIN_UNIX_SOCKET_DIR` when set),
-/// falling back to TCP on 127.0.0.1 within `PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT`.
+/// Binds a unix socket in a fresh private directory whose name starts with `dir_prefix` (under
+/// `PLUGIN_UNIX_SOCKET_DIR` when set), falling back to TCP on 127.0.0.1 within
+/// `PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT`.
 pub fn listen(
     socket_parent: Option<PathBuf>,
+    dir_prefix: &str,
     port_range: (u16, u16),
 ) -> Result<PluginListener, HandshakeError> {
     let parent = socket_parent.unwrap_or_else(std::env::temp_dir);
-    match bind_unix(&parent) {
+    match bind_unix(&parent, dir_prefix) {
         Ok(l) => return Ok(l),
         Err(e) => log::warn!(
             "unix socket in {} unavailable ({e}); falling back to TCP",
@@ -123,8 +126,8 @@ pub fn listen(
     bind_tcp(port_range)
 }
 
-fn bind_unix(parent: &Path) -> io::Result<PluginListener> {
-    let dir = PrivateDir::create_in(parent)?;
+fn bind_unix(parent: &Path, dir_prefix: &str) -> io::Result<PluginListener> {
+    let dir = PrivateDir::create_in(parent, dir_prefix)?;
     let socket = dir.path().join("plugin.sock");
     let listener = UnixListener::bind(&socket)?;
     if let Ok(group) = std::env::var("PLUGIN_UNIX_SOCKET_GROUP") {
@@ -211,7 +214,7 @@ mod tests {
     async fn unix_socket_directory_is_private_and_removed() {
         use std::os::unix::fs::PermissionsExt;
         let parent = std::env::temp_dir();
-        let l = listen(Some(parent), (10000, 10010)).expect("listen");
+        let l = listen(Some(parent), "tfexample-", (10000, 10010)).expect("listen");
         let dir = match &l {
             PluginListener::Unix { dir, .. } => dir.path().to_path_buf(),
             PluginListener::Tcp { .. } => panic!("expected a unix socket"),

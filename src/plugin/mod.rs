@@ -1,6 +1,14 @@
 //! A small Terraform plugin framework (protocol 6) owned by this project. It knows nothing about
 //! Azure: it owns the go-plugin handshake, AutoMTLS, the gRPC services, the value codec and the
-//! traits a provider implements.
+//! traits a provider implements. It names no provider either: the binary passes its name and
+//! address in [`ServeOptions`].
+//!
+//! Layering: an import points down this chain, never up it and never in a loop:
+//! `serve` → `server` → `traits` → `schema` → `codec` → `value` → `number`. `diagnostics`,
+//! `path` and `private` are the floor any layer may use; the process pieces (`handshake`,
+//! `tls`, `goplugin`, `panic_guard`, `logging`) serve `serve` and use none of the chain. Wire
+//! formats live in `codec`, even cty's type JSON (`Type::to_json` is defined there), so that
+//! `value` never imports `codec`.
 
 pub mod codec;
 pub mod diagnostics;

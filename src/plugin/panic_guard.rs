@@ -3,18 +3,25 @@
 //! a crashed plugin, and every other operation goes on.
 
 use std::any::Any;
+use std::sync::Arc;
 
 use tonic::body::Body;
 use tonic::codegen::http;
 use tower_http::catch_panic::{CatchPanicLayer, ResponseForPanic};
 
-/// The tower layer that [`super::serve`] puts around every gRPC service.
-pub fn layer() -> CatchPanicLayer<PanicToStatus> {
-    CatchPanicLayer::custom(PanicToStatus)
+/// The tower layer that [`super::serve`] puts around every gRPC service. The status message
+/// names `provider_name`, so that the user knows which plugin to report.
+pub fn layer(provider_name: &str) -> CatchPanicLayer<PanicToStatus> {
+    CatchPanicLayer::custom(PanicToStatus {
+        provider_name: provider_name.into(),
+    })
 }
 
-#[derive(Clone, Copy, Debug, Default)]
-pub struct PanicToStatus;
+/// Answers a panic with `INTERNAL`; cloned into every connection, so the name is shared.
+#[derive(Clone, Debug)]
+pub struct PanicToStatus {
+    provider_name: Arc<str>,
+}
 
 impl ResponseForPanic for PanicToStatus {
     type ResponseBody = Body;
@@ -24,8 +31,9 @@ impl ResponseForPanic for PanicToStatus {
         payload: Box<dyn Any + Send + 'static>,
     ) -> http::Response<Self::ResponseBody> {
         tonic::Status::internal(format!(
-            "internal error in terraform-provider-azuread: {}. The operation did not complete; \
+            "internal error in {}: {}. The operation did not complete; \
              please report this with the output of TF_LOG_PROVIDER=debug",
+            self.provider_name,
             panic_cause(payload.as_ref())
         ))
         .into_http()
@@ -49,12 +57,14 @@ mod tests {
 
     #[tokio::test]
     async fn a_panicking_rpc_answers_with_an_internal_status() {
-        let service = layer().layer(service_fn(|_request: http::Request<Body>| async move {
-            if true {
-                panic!("index out of bounds: the len is 0 but the index is 3");
-            }
-            Ok::<_, Infallible>(http::Response::new(Body::empty()))
-        }));
+        let service = layer("terraform-provider-example").layer(service_fn(
+            |_request: http::Request<Body>| async move {
+                if true {
+                    panic!("index out of bounds: the len is 0 but the index is 3");
+                }
+                Ok::<_, Infallible>(http::Response::new(Body::empty()))
+            },
+        ));
         let response = service
             .oneshot(http::Request::new(Body::empty()))
             .await
@@ -70,6 +80,22 @@ mod tests {
         );
         assert!(
             status.message().contains("please report"),
+            "{}",
+            status.message()
+        );
+    }
+
+    #[test]
+    fn the_status_names_the_provider_it_was_given() {
+        let status = PanicToStatus {
+            provider_name: "terraform-provider-example".into(),
+        }
+        .response_for_panic(Box::new("boom"));
+        let status = tonic::Status::from_header_map(status.headers()).expect("grpc-status");
+        assert!(
+            status
+                .message()
+                .starts_with("internal error in terraform-provider-example: boom."),
             "{}",
             status.message()
         );

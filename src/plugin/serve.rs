@@ -37,11 +37,34 @@ pub enum ServeError {
     Stdout(std::io::Error),
 }
 
+/// How to serve, and who is serving: the framework names no provider of its own.
 pub struct ServeOptions {
     /// Serve without Terraform and print TF_REATTACH_PROVIDERS instead of the handshake.
     pub debug: bool,
-    /// Full provider source address, e.g. `registry.terraform.io/entra-xtap/azuread`.
+    /// Full provider source address, e.g. `registry.terraform.io/example/example`.
     pub provider_address: String,
+    /// The plugin's name as Terraform installs it, `terraform-provider-<type>` (e.g.
+    /// `terraform-provider-example`). Error messages name it (unsupported RPCs, a panic in an
+    /// RPC), it is the organisation of the AutoMTLS server certificate, and the socket
+    /// directory's name is derived from it (see [`ServeOptions::socket_dir_prefix`]).
+    pub provider_name: String,
+}
+
+impl ServeOptions {
+    /// The prefix of the private socket directory's name: `tf<type>-` for a name
+    /// `terraform-provider-<type>` (e.g. `tfexample-`), else `tf<name>-`; only ASCII letters,
+    /// digits, `-` and `_` of the name are kept, so it stays one path component.
+    pub fn socket_dir_prefix(&self) -> String {
+        let short = self
+            .provider_name
+            .strip_prefix("terraform-provider-")
+            .unwrap_or(&self.provider_name);
+        let short: String = short
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+            .collect();
+        format!("tf{short}-")
+    }
 }
 
 pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<(), ServeError> {
@@ -54,6 +77,7 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
             .filter(|c| !c.trim().is_empty());
         Some(tls::auto_mtls(
             &client_cert.ok_or(HandshakeError::NoClientCertificate)?,
+            &opts.provider_name,
         )?)
     };
     let protocol = if opts.debug {
@@ -64,7 +88,11 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
     let socket_parent = std::env::var_os("PLUGIN_UNIX_SOCKET_DIR")
         .filter(|d| !d.is_empty())
         .map(Into::into);
-    let listener = handshake::listen(socket_parent, handshake::port_range_from_env())?;
+    let listener = handshake::listen(
+        socket_parent,
+        &opts.socket_dir_prefix(),
+        handshake::port_range_from_env(),
+    )?;
     let (network, address) = listener.address();
 
     let shutdown = CancellationToken::new();
@@ -73,10 +101,10 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
         .set_service_status("plugin", tonic_health::ServingStatus::Serving)
         .await;
     let router = tonic::transport::Server::builder()
-        .layer(super::panic_guard::layer())
+        .layer(super::panic_guard::layer(&opts.provider_name))
         .add_service(health_service)
         .add_service(
-            ProviderServer::new(ProviderRpc::new(provider))
+            ProviderServer::new(ProviderRpc::new(provider, &opts.provider_name))
                 .max_decoding_message_size(MAX_MESSAGE_BYTES)
                 .max_encoding_message_size(MAX_MESSAGE_BYTES),
         )
@@ -264,5 +292,28 @@ impl AsyncWrite for Connection {
     }
     fn is_write_vectored(&self) -> bool {
         self.0.is_write_vectored()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(provider_name: &str) -> ServeOptions {
+        ServeOptions {
+            debug: false,
+            provider_address: "registry.terraform.io/example/example".to_string(),
+            provider_name: provider_name.to_string(),
+        }
+    }
+
+    #[test]
+    fn socket_dir_prefix_comes_from_the_provider_name() {
+        assert_eq!(
+            named("terraform-provider-example").socket_dir_prefix(),
+            "tfexample-"
+        );
+        assert_eq!(named("other").socket_dir_prefix(), "tfother-");
+        assert_eq!(named("../a b/c").socket_dir_prefix(), "tfabc-");
     }
 }

@@ -41,11 +41,12 @@ pub fn crypto_provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::aws_lc_rs::default_provider())
 }
 
-/// Builds the server configuration that requires the client certificate given as PEM.
-pub fn auto_mtls(client_cert_pem: &str) -> Result<AutoMtls, TlsError> {
+/// Builds the server configuration that requires the client certificate given as PEM. The
+/// server certificate names `organization` (the provider) as its subject's organisation.
+pub fn auto_mtls(client_cert_pem: &str, organization: &str) -> Result<AutoMtls, TlsError> {
     let client_cert = CertificateDer::from_pem_slice(client_cert_pem.as_bytes())
         .map_err(|e| TlsError::BadClientCert(e.to_string()))?;
-    let (server_cert, server_key) = generate_server_cert()?;
+    let (server_cert, server_key) = generate_server_cert(organization)?;
     let announced_cert =
         base64::engine::general_purpose::STANDARD_NO_PAD.encode(server_cert.as_ref());
 
@@ -68,7 +69,9 @@ pub fn auto_mtls(client_cert_pem: &str) -> Result<AutoMtls, TlsError> {
 
 /// A certificate shaped like go-plugin's own: self-signed, CA, for `localhost`, so that a Go
 /// client that puts it in its root pool and dials "localhost" accepts it.
-fn generate_server_cert() -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>), TlsError> {
+fn generate_server_cert(
+    organization: &str,
+) -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>), TlsError> {
     let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
     let mut params = CertificateParams::new(vec!["localhost".to_string()])?;
     params
@@ -76,7 +79,7 @@ fn generate_server_cert() -> Result<(CertificateDer<'static>, PrivateKeyDer<'sta
         .push(DnType::CommonName, "localhost");
     params
         .distinguished_name
-        .push(DnType::OrganizationName, "terraform-provider-azuread");
+        .push(DnType::OrganizationName, organization);
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.key_usages = vec![
         KeyUsagePurpose::DigitalSignature,
@@ -170,7 +173,7 @@ mod tests {
             .expect("params")
             .self_signed(&key)
             .expect("cert");
-        let tls = auto_mtls(&cert.pem()).expect("config");
+        let tls = auto_mtls(&cert.pem(), "terraform-provider-example").expect("config");
         assert!(!tls.announced_cert.ends_with('='));
         let der = base64::engine::general_purpose::STANDARD_NO_PAD
             .decode(&tls.announced_cert)
@@ -182,7 +185,7 @@ mod tests {
     #[test]
     fn garbage_client_cert_is_an_error() {
         assert!(matches!(
-            auto_mtls("not a cert"),
+            auto_mtls("not a cert", "terraform-provider-example"),
             Err(TlsError::BadClientCert(_))
         ));
     }

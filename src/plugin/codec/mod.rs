@@ -1,9 +1,11 @@
 //! DynamicValue codec: go-cty-compatible msgpack and JSON encodings of [`Value`]s,
 //! type-directed by a [`Type`], hardened for hostile input (no panics, bounded
-//! allocation, bounded nesting).
+//! allocation, bounded nesting), and cty's type JSON ([`Type::to_json`],
+//! [`Type::from_json`]). The codec depends on `value`; `value` knows no encoding.
 
-pub(crate) mod json;
+mod json;
 mod json_parser;
+mod json_type;
 mod msgpack;
 mod msgpack_encode;
 mod msgpack_reader;

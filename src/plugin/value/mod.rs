@@ -1,5 +1,7 @@
-//! The Terraform (cty) value model: [`Type`], [`Value`], lossless [`Number`]s and
-//! unknown-value [`Refinements`]. Wire encodings live in `codec`.
+//! The Terraform (cty) value model: [`Value`] (here), [`Type`] (`types`), unknown-value
+//! [`Refinements`] (`refinements`) and lossless [`Number`]s (`plugin::number`). Wire
+//! encodings live in `codec`, which depends on this module and not the reverse: even cty's
+//! type JSON ([`Type::to_json`]) is defined there.
 //!
 //! Dynamically-typed positions (`Type::Dynamic`): decoding a concrete value there
 //! yields [`Value::Dynamic`]`(concrete_type, value)`, so re-encoding reproduces the
@@ -9,155 +11,14 @@
 //! value (see `Value::implied_type`). The accessors (`is_null`, `get`, `as_str`,
 //! `elements`, ...) look through the `Dynamic` wrapper.
 
+mod refinements;
+mod types;
+
 use std::collections::BTreeMap;
-use std::fmt;
 
-use super::codec::{self, CodecError};
 pub use super::number::Number;
-
-/// A cty type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Type {
-    Bool,
-    Number,
-    String,
-    /// cty's DynamicPseudoType: any type, carried alongside the value on the wire.
-    Dynamic,
-    List(Box<Type>),
-    Set(Box<Type>),
-    Map(Box<Type>),
-    Object(BTreeMap<String, Type>),
-    Tuple(Vec<Type>),
-}
-
-impl Type {
-    /// cty's JSON type encoding, e.g. `"string"`, `["list","string"]`,
-    /// `["object",{"a":"bool"}]`, `"dynamic"`.
-    pub fn to_json(&self) -> Vec<u8> {
-        codec::json::type_to_json(self)
-    }
-
-    /// Parses cty's JSON type encoding. The optional-attributes third element of
-    /// `["object", {...}, [...]]` is accepted and ignored.
-    pub fn from_json(bytes: &[u8]) -> Result<Type, CodecError> {
-        codec::json::type_from_json(bytes)
-    }
-
-    /// Convenience constructor for object types.
-    pub fn object<I: IntoIterator<Item = (&'static str, Type)>>(attrs: I) -> Type {
-        Type::Object(attrs.into_iter().map(|(k, t)| (k.to_string(), t)).collect())
-    }
-
-    /// `list(elem)`.
-    pub fn list(elem: Type) -> Type {
-        Type::List(Box::new(elem))
-    }
-
-    /// `set(elem)`.
-    pub fn set(elem: Type) -> Type {
-        Type::Set(Box::new(elem))
-    }
-
-    /// `map(elem)`.
-    pub fn map(elem: Type) -> Type {
-        Type::Map(Box::new(elem))
-    }
-
-    /// True for list, set and map (the types that carry length refinements).
-    pub fn is_collection(&self) -> bool {
-        matches!(self, Type::List(_) | Type::Set(_) | Type::Map(_))
-    }
-}
-
-impl fmt::Display for Type {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Type::Bool => f.write_str("bool"),
-            Type::Number => f.write_str("number"),
-            Type::String => f.write_str("string"),
-            Type::Dynamic => f.write_str("dynamic"),
-            Type::List(e) => write!(f, "list({e})"),
-            Type::Set(e) => write!(f, "set({e})"),
-            Type::Map(e) => write!(f, "map({e})"),
-            Type::Object(attrs) => {
-                f.write_str("object({")?;
-                for (i, (k, t)) in attrs.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{k}={t}")?;
-                }
-                f.write_str("})")
-            }
-            Type::Tuple(elems) => {
-                f.write_str("tuple([")?;
-                for (i, t) in elems.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{t}")?;
-                }
-                f.write_str("])")
-            }
-        }
-    }
-}
-
-/// Extra knowledge about an unknown value (Terraform ≥ 1.6 "refinements").
-/// Only refinements meaningful for the value's type are kept by the codec:
-/// `string_prefix` for strings, number bounds for numbers, length bounds for
-/// lists/sets/maps; `not_null` for any type except `dynamic`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Refinements {
-    /// The value will definitely not be null.
-    pub not_null: bool,
-    /// Known prefix of a string (an empty prefix is treated as absent).
-    pub string_prefix: Option<String>,
-    /// Lower bound of a number: (bound, inclusive).
-    pub number_lower: Option<(Number, bool)>,
-    /// Upper bound of a number: (bound, inclusive).
-    pub number_upper: Option<(Number, bool)>,
-    /// Minimum collection length.
-    pub length_lower: Option<i64>,
-    /// Maximum collection length.
-    pub length_upper: Option<i64>,
-}
-
-impl Refinements {
-    /// True when nothing is refined (encodes as a plain unknown).
-    pub fn is_empty(&self) -> bool {
-        !self.not_null
-            && self.string_prefix.as_deref().is_none_or(str::is_empty)
-            && self.number_lower.is_none()
-            && self.number_upper.is_none()
-            && self.length_lower.is_none()
-            && self.length_upper.is_none()
-    }
-
-    /// Only the refinements that apply to `ty` (what the codec writes and reads).
-    pub fn for_type(&self, ty: &Type) -> Refinements {
-        if *ty == Type::Dynamic {
-            return Refinements::default();
-        }
-        Refinements {
-            not_null: self.not_null,
-            string_prefix: match ty {
-                Type::String => self.string_prefix.clone().filter(|p| !p.is_empty()),
-                _ => None,
-            },
-            number_lower: match ty {
-                Type::Number => self.number_lower.clone(),
-                _ => None,
-            },
-            number_upper: match ty {
-                Type::Number => self.number_upper.clone(),
-                _ => None,
-            },
-            length_lower: self.length_lower.filter(|_| ty.is_collection()),
-            length_upper: self.length_upper.filter(|_| ty.is_collection()),
-        }
-    }
-}
+pub use refinements::Refinements;
+pub use types::Type;
 
 /// A cty value. See the module docs for how `Dynamic` is used.
 #[derive(Clone, Debug, PartialEq)]
@@ -452,19 +313,5 @@ mod tests {
             v.implied_type(),
             Type::object([("l", Type::list(Type::Number)), ("n", Type::Dynamic)])
         );
-    }
-
-    #[test]
-    fn refinements_filter_by_type() {
-        let r = Refinements {
-            not_null: true,
-            string_prefix: Some("p".into()),
-            length_lower: Some(1),
-            ..Default::default()
-        };
-        assert_eq!(r.for_type(&Type::Number).string_prefix, None);
-        assert_eq!(r.for_type(&Type::String).length_lower, None);
-        assert_eq!(r.for_type(&Type::list(Type::Bool)).length_lower, Some(1));
-        assert!(r.for_type(&Type::Dynamic).is_empty());
     }
 }

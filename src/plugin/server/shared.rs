@@ -1,0 +1,114 @@
+//! What the RPC groups share: [`ProviderRpc`], the service's state (the provider, its resources
+//! by type name, the stop token and the provider's name for messages), and the helpers that
+//! decode and encode values against a schema and log how long an RPC took.
+
+use crate::plugin::codec::{decode_dynamic, encode_dynamic};
+use crate::plugin::diagnostics::Diagnostics;
+use crate::plugin::traits::{OperationContext, Provider, Resource};
+use crate::plugin::value::{Type, Value};
+use crate::proto::tfplugin6 as pb;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+/// The `tfplugin6.Provider` service over one [`Provider`].
+pub struct ProviderRpc {
+    pub(super) provider: Arc<dyn Provider>,
+    pub(super) resources: HashMap<&'static str, Arc<dyn Resource>>,
+    /// Cancelled by StopProvider; replaced afterwards so later operations start uncancelled.
+    pub(super) stop: Mutex<CancellationToken>,
+    /// How messages name the plugin, e.g. `terraform-provider-example`.
+    pub(super) provider_name: String,
+}
+
+impl ProviderRpc {
+    pub fn new(provider: Arc<dyn Provider>, provider_name: &str) -> Self {
+        let resources = provider
+            .resources()
+            .into_iter()
+            .map(|r| (r.type_name(), r))
+            .collect();
+        ProviderRpc {
+            provider,
+            resources,
+            stop: Mutex::new(CancellationToken::new()),
+            provider_name: provider_name.to_string(),
+        }
+    }
+
+    pub(super) fn context(&self) -> OperationContext {
+        let cancel = match self.stop.lock() {
+            Ok(token) => token.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        OperationContext { cancel }
+    }
+
+    pub(super) fn resource(
+        &self,
+        type_name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Arc<dyn Resource>> {
+        let found = self.resources.get(type_name).cloned();
+        if found.is_none() {
+            diags.error(
+                "Unknown resource type",
+                format!("This provider has no resource type {type_name:?}. Check the resource type name in your configuration."),
+            );
+        }
+        found
+    }
+}
+
+/// Decodes one DynamicValue field; a missing or malformed value becomes an error diagnostic.
+pub(super) fn decode(
+    dv: Option<&pb::DynamicValue>,
+    ty: &Type,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
+    let Some(dv) = dv else {
+        diags.error(
+            format!("Missing {what}"),
+            format!("Terraform sent no {what} value. This is a bug in the calling program."),
+        );
+        return None;
+    };
+    match decode_dynamic(dv, ty) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            diags.error(
+                format!("Invalid {what} received from Terraform"),
+                format!("The {what} could not be decoded: {e}."),
+            );
+            None
+        }
+    }
+}
+
+/// Encodes one DynamicValue field; a value that does not match the schema becomes an error
+/// diagnostic (a bug in the provider).
+pub(super) fn encode(
+    value: &Value,
+    ty: &Type,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Option<pb::DynamicValue> {
+    match encode_dynamic(value, ty) {
+        Ok(dv) => Some(dv),
+        Err(e) => {
+            diags.error(
+                format!("Provider produced an invalid {what}"),
+                format!(
+                    "The {what} does not match the schema: {e}. Please report this provider bug."
+                ),
+            );
+            None
+        }
+    }
+}
+
+pub(super) fn log_rpc(name: &str, started: Instant) {
+    log::debug!("rpc {name} served in {} µs", started.elapsed().as_micros());
+}

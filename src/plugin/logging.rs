@@ -84,7 +84,7 @@ pub fn init(module: &'static str) {
     );
     if log::set_boxed_logger(Box::new(HclogLogger { module })).is_ok() {
         log::set_max_level(level);
-        // A panic caught by a task boundary (see graph::credential) is reported as one
+        // A panic caught by a task boundary (a provider may run a library that panics in its own task) is reported as one
         // structured error line that Terraform shows at every log level, not as raw text.
         std::panic::set_hook(Box::new(|info| {
             let location = info

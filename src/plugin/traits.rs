@@ -42,7 +42,7 @@ pub struct ApplyRequest {
 
 #[async_trait]
 pub trait Resource: Send + Sync + 'static {
-    /// The resource type name, e.g. `azuread_cross_tenant_partner`.
+    /// The resource type name, e.g. `example_widget`.
     fn type_name(&self) -> &'static str;
 
     fn schema(&self) -> &Schema;

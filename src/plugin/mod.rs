@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod goplugin;
 pub mod handshake;
 pub mod logging;
+pub mod model;
 pub mod number;
 pub mod panic_guard;
 pub mod path;
@@ -19,6 +20,7 @@ pub mod traits;
 pub mod value;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use model::Tf;
 pub use path::AttributePath;
 pub use private::PrivateState;
 pub use schema::{Attribute, Block, NestingMode, Schema};

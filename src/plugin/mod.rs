@@ -20,7 +20,7 @@ pub mod traits;
 pub mod value;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use model::Tf;
+pub use model::{ModelError, Tf};
 pub use path::AttributePath;
 pub use private::PrivateState;
 pub use schema::{Attribute, Block, NestingMode, Schema};

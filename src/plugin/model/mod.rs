@@ -20,6 +20,10 @@
 mod conform;
 mod de;
 mod ser;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_errors;
 mod tf;
 
 use serde::de::DeserializeOwned;

@@ -16,6 +16,7 @@ pub mod goplugin;
 pub mod handshake;
 pub mod import;
 pub mod logging;
+pub mod model;
 pub mod number;
 pub mod panic_guard;
 pub mod path;
@@ -31,6 +32,7 @@ pub mod validators;
 pub mod value;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use model::{ModelError, Tf};
 pub use path::AttributePath;
 pub use private::PrivateState;
 pub use schema::{Attribute, Block, NestingMode, Schema};

@@ -28,6 +28,7 @@ pub mod server;
 pub mod timeouts;
 pub mod tls;
 pub mod traits;
+pub mod typed;
 pub mod validators;
 pub mod value;
 

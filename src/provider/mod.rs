@@ -10,6 +10,7 @@ use crate::graph::{self, ClientSource, GraphClient, GraphConfig, GraphHandle};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::schema::Schema;
 use crate::plugin::traits::{OperationContext, Provider, Resource};
+use crate::plugin::typed::Typed;
 use crate::plugin::value::Value;
 use crate::resources::cross_tenant_partner::CrossTenantPartner;
 use async_trait::async_trait;
@@ -123,7 +124,9 @@ impl Provider for AzureadProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(CrossTenantPartner::new(self.client.clone()))]
+        vec![Arc::new(Typed(CrossTenantPartner::new(
+            self.client.clone(),
+        )))]
     }
 
     async fn configure(

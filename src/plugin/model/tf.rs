@@ -24,7 +24,7 @@ pub(super) const UNKNOWN_TOKEN: &str = "$__terraform_model_private_Unknown";
 ///
 /// Use it for every model field whose attribute may be null (optional) or unknown during
 /// plan (computed). A field without `Tf` is required: null or unknown there is an error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Tf<T> {
     /// The attribute is null (absent in configuration, or unset).
     Null,

@@ -1,73 +1,18 @@
-//! Pure conversions between Terraform state and the Graph partner JSON, and the PATCH body
-//! built from a prior state and a plan. No I/O here; everything is unit-tested.
+//! The Graph mapping: the partner model to Graph's JSON (POST body, the PATCH that completes a
+//! create, the PATCH of an update) and Graph's JSON back to the model, driven by the SECTIONS
+//! table's names. No I/O here; everything is unit-tested.
 
-use super::schema::{Member, Section, Shape, SECTIONS};
-use crate::plugin::value::Value;
+use super::model::{
+    Flags, Halves, PartnerModel, SectionRef, SectionValue, Target, TargetConfiguration,
+};
+use super::schema::{Section, Shape, SECTIONS};
+use crate::plugin::model::Tf;
 use serde_json::{json, Map, Value as Json};
-use std::collections::BTreeMap;
 
 /// The body of `PATCH /policies/crossTenantAccessPolicy/partners/{id}`: exactly the sections that
 /// changed, each sent whole, and `null` for a section removed from the configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartnerPatch(pub Map<String, Json>);
-
-/// `POST` body: the tenant ID and every configured section Microsoft's create table lists.
-/// Unset sections are left out so they inherit the default (and so clouds that lack newer
-/// properties are not sent them); update-only sections follow in [`follow_up_patch`].
-pub fn create_body(tenant_id: &str, planned: &Value) -> Json {
-    let mut body = Map::new();
-    body.insert("tenantId".into(), Json::String(tenant_id.to_string()));
-    for section in SECTIONS.iter().filter(|section| section.on_create) {
-        let value = attr(planned, section.tf);
-        if !value.is_null() {
-            body.insert(section.graph.into(), section_to_graph(section, value));
-        }
-    }
-    Json::Object(body)
-}
-
-/// The PATCH that completes a create: the configured sections documented for update only
-/// (`tenantRestrictions`, `appServiceConnectInbound`, `m365Collaboration*`). `None` when none
-/// is configured, so a create costs a single write.
-pub fn follow_up_patch(planned: &Value) -> Option<PartnerPatch> {
-    let body: Map<String, Json> = SECTIONS
-        .iter()
-        .filter(|section| !section.on_create)
-        .filter_map(|section| {
-            let value = attr(planned, section.tf);
-            (!value.is_null())
-                .then(|| (section.graph.to_string(), section_to_graph(section, value)))
-        })
-        .collect();
-    (!body.is_empty()).then_some(PartnerPatch(body))
-}
-
-/// Returns `None` when no section changed (then no request is needed).
-pub fn partner_patch(prior: &Value, planned: &Value) -> Option<PartnerPatch> {
-    let mut body = Map::new();
-    for section in SECTIONS {
-        let (before, after) = (attr(prior, section.tf), attr(planned, section.tf));
-        if !before.semantically_equal(after) {
-            let mut json = section_to_graph(section, after);
-            clear_removed_halves(section, before, &mut json);
-            body.insert(section.graph.into(), json);
-        }
-    }
-    (!body.is_empty()).then_some(PartnerPatch(body))
-}
-
-/// A half the configuration no longer sets is sent as an explicit `null`: Graph does not say
-/// whether a PATCH replaces a section or merges into it, and a merge would keep the old half.
-fn clear_removed_halves(section: &Section, before: &Value, json: &mut Json) {
-    let (Shape::Targets(members), Json::Object(out)) = (&section.shape, json) else {
-        return;
-    };
-    for m in *members {
-        if !attr(before, m.tf).is_null() && !out.contains_key(m.graph) {
-            out.insert(m.graph.into(), Json::Null);
-        }
-    }
-}
 
 impl PartnerPatch {
     pub fn into_json(self) -> Json {
@@ -86,6 +31,103 @@ impl PartnerPatch {
     }
 }
 
+/// The sections of `model`, in table order.
+fn sections(model: &PartnerModel) -> impl Iterator<Item = (&'static Section, SectionRef<'_>)> {
+    SECTIONS
+        .iter()
+        .filter_map(move |section| Some((section, model.section(section.tf)?)))
+}
+
+/// `POST` body: the tenant ID and every configured section Microsoft's create table lists.
+/// Unset sections are left out so they inherit the default (and so clouds that lack newer
+/// properties are not sent them); update-only sections follow in [`follow_up_patch`].
+pub fn create_body(tenant_id: &str, planned: &PartnerModel) -> Json {
+    let mut body = Map::new();
+    body.insert("tenantId".into(), Json::String(tenant_id.to_string()));
+    for (section, value) in sections(planned).filter(|(s, _)| s.on_create) {
+        if !value.is_null() {
+            body.insert(section.graph.into(), section_to_graph(section, value));
+        }
+    }
+    Json::Object(body)
+}
+
+/// The PATCH that completes a create: the configured sections documented for update only
+/// (`tenantRestrictions`, `appServiceConnectInbound`, `m365Collaboration*`). `None` when none
+/// is configured, so a create costs a single write.
+pub fn follow_up_patch(planned: &PartnerModel) -> Option<PartnerPatch> {
+    let body: Map<String, Json> = sections(planned)
+        .filter(|(section, value)| !section.on_create && !value.is_null())
+        .map(|(section, value)| (section.graph.to_string(), section_to_graph(section, value)))
+        .collect();
+    (!body.is_empty()).then_some(PartnerPatch(body))
+}
+
+/// Returns `None` when no section changed (then no request is needed).
+pub fn partner_patch(prior: &PartnerModel, planned: &PartnerModel) -> Option<PartnerPatch> {
+    let mut body = Map::new();
+    for (section, after) in sections(planned) {
+        let Some(before) = prior.section(section.tf) else {
+            continue;
+        };
+        if !same_section(before, after) {
+            let mut json = section_to_graph(section, after);
+            clear_removed_halves(before, &mut json, section);
+            body.insert(section.graph.into(), json);
+        }
+    }
+    (!body.is_empty()).then_some(PartnerPatch(body))
+}
+
+/// A half the configuration no longer sets is sent as an explicit `null`: Graph does not say
+/// whether a PATCH replaces a section or merges into it, and a merge would keep the old half.
+fn clear_removed_halves(before: SectionRef<'_>, json: &mut Json, section: &Section) {
+    let (Shape::Targets(members), SectionRef::Targets(Tf::Known(halves)), Json::Object(out)) =
+        (&section.shape, before, json)
+    else {
+        return;
+    };
+    for m in *members {
+        let was_set = halves.get(m.tf).is_some_and(|h| !h.is_null());
+        if was_set && !out.contains_key(m.graph) {
+            out.insert(m.graph.into(), Json::Null);
+        }
+    }
+}
+
+/// Equal as Terraform compares them: targets are sets, so their order does not count.
+pub fn same_section(a: SectionRef<'_>, b: SectionRef<'_>) -> bool {
+    match (a, b) {
+        (SectionRef::Flags(a), SectionRef::Flags(b)) => a == b,
+        (SectionRef::Targets(a), SectionRef::Targets(b)) => normalised(a) == normalised(b),
+        _ => false,
+    }
+}
+
+fn normalised(halves: &Tf<Halves>) -> Tf<Halves> {
+    halves.clone().map(|halves| {
+        halves
+            .into_iter()
+            .map(|(name, half)| (name, normalised_half(&half)))
+            .collect()
+    })
+}
+
+/// Equal as Terraform compares them: the targets are a set.
+pub fn same_half(a: &Tf<TargetConfiguration>, b: &Tf<TargetConfiguration>) -> bool {
+    normalised_half(a) == normalised_half(b)
+}
+
+fn normalised_half(half: &Tf<TargetConfiguration>) -> Tf<TargetConfiguration> {
+    half.clone().map(|mut config| {
+        if let Tf::Known(targets) = &mut config.targets {
+            targets.sort();
+            targets.dedup();
+        }
+        config
+    })
+}
+
 /// Graph's `tenantRestrictions.devices`, if it holds one.
 pub fn tenant_restrictions_devices(partner: &Json) -> Option<&Json> {
     partner
@@ -94,171 +136,175 @@ pub fn tenant_restrictions_devices(partner: &Json) -> Option<&Json> {
         .filter(|d| !d.is_null())
 }
 
-pub fn section_to_graph(section: &Section, value: &Value) -> Json {
-    if value.is_null() {
-        return Json::Null;
-    }
+pub fn section_to_graph(section: &Section, value: SectionRef<'_>) -> Json {
     let mut out = Map::new();
-    match &section.shape {
-        Shape::Flags(members) => {
+    match (&section.shape, value) {
+        (Shape::Flags(members), SectionRef::Flags(Tf::Known(flags))) => {
             for m in *members {
-                let flag = attr(value, m.tf)
-                    .as_bool()
-                    .map(Json::Bool)
+                let flag = flags
+                    .get(m.tf)
+                    .and_then(|f| f.known())
+                    .map(|f| Json::Bool(*f))
                     .unwrap_or(Json::Null);
                 out.insert(m.graph.into(), flag);
             }
         }
-        Shape::Targets(members) => {
+        (Shape::Targets(members), SectionRef::Targets(Tf::Known(halves))) => {
             for m in *members {
-                let config = attr(value, m.tf);
-                if !config.is_null() {
+                if let Some(Tf::Known(config)) = halves.get(m.tf) {
                     out.insert(m.graph.into(), target_configuration_to_graph(config));
                 }
             }
         }
+        _ => return Json::Null,
     }
     Json::Object(out)
 }
 
-fn target_configuration_to_graph(config: &Value) -> Json {
-    let targets: Vec<Json> = attr(config, "targets")
-        .elements()
+fn text(value: &Tf<String>) -> &str {
+    value.known().map(String::as_str).unwrap_or_default()
+}
+
+fn target_configuration_to_graph(config: &TargetConfiguration) -> Json {
+    let targets: Vec<Json> = config
+        .targets
+        .known()
+        .map(Vec::as_slice)
         .unwrap_or(&[])
         .iter()
-        .map(|t| {
-            json!({
-                "target": attr(t, "target").as_str().unwrap_or_default(),
-                "targetType": attr(t, "target_type").as_str().unwrap_or_default(),
-            })
-        })
+        .map(|t| json!({ "target": text(&t.target), "targetType": text(&t.target_type) }))
         .collect();
-    json!({ "accessType": attr(config, "access_type").as_str().unwrap_or_default(), "targets": targets })
+    json!({ "accessType": text(&config.access_type), "targets": targets })
 }
 
-/// Reads every section from a Graph partner object. Strings equal to the prior state's value
-/// ignoring case keep the prior spelling (Graph may lowercase GUIDs); unknown fields are ignored.
-pub fn sections_from_graph(partner: &Json, prior: &Value) -> BTreeMap<String, Value> {
-    SECTIONS
-        .iter()
-        .map(|s| {
-            (
-                s.tf.to_string(),
-                section_from_graph(s, partner.get(s.graph), attr(prior, s.tf)),
-            )
-        })
-        .collect()
+/// Reads every section from a Graph partner object into `model`. Strings equal to the prior
+/// value ignoring case keep the prior spelling (Graph may lowercase GUIDs); unknown fields are
+/// ignored.
+pub fn read_sections(partner: &Json, prior: &PartnerModel, model: &mut PartnerModel) {
+    for section in SECTIONS {
+        let prior_section = prior.section(section.tf);
+        let value = section_from_graph(section, partner.get(section.graph), prior_section);
+        model.set_section(section.tf, value);
+    }
 }
 
-fn section_from_graph(section: &Section, json: Option<&Json>, prior: &Value) -> Value {
-    let Some(obj) = json.and_then(Json::as_object) else {
-        return Value::Null;
-    };
+fn section_from_graph(
+    section: &Section,
+    json: Option<&Json>,
+    prior: Option<SectionRef<'_>>,
+) -> SectionValue {
+    let obj = json.and_then(Json::as_object);
     match &section.shape {
         Shape::Flags(members) => {
+            let Some(obj) = obj else {
+                return SectionValue::Flags(Tf::Null);
+            };
             // Graph returns automaticUserConsentSettings as an object of nulls when unset.
             if members
                 .iter()
                 .all(|m| obj.get(m.graph).is_none_or(Json::is_null))
             {
-                return Value::Null;
+                return SectionValue::Flags(Tf::Null);
             }
-            Value::object(members.iter().map(|m| {
-                let flag = obj.get(m.graph).and_then(Json::as_bool).unwrap_or(false);
-                (m.tf, Value::Bool(flag))
-            }))
+            let flags: Flags = members
+                .iter()
+                .map(|m| {
+                    let flag = obj.get(m.graph).and_then(Json::as_bool).unwrap_or(false);
+                    (m.tf.to_string(), Tf::Known(flag))
+                })
+                .collect();
+            SectionValue::Flags(Tf::Known(flags))
         }
         Shape::Targets(members) => {
+            let Some(obj) = obj else {
+                return SectionValue::Targets(Tf::Null);
+            };
             if members
                 .iter()
                 .all(|m| obj.get(m.graph).is_none_or(Json::is_null))
             {
-                return Value::Null;
+                return SectionValue::Targets(Tf::Null);
             }
-            Value::object(members.iter().map(|m: &Member| {
-                (
-                    m.tf,
-                    target_configuration_from_graph(obj.get(m.graph), attr(prior, m.tf)),
-                )
-            }))
+            let prior_halves = match prior {
+                Some(SectionRef::Targets(Tf::Known(halves))) => Some(halves),
+                _ => None,
+            };
+            let halves: Halves = members
+                .iter()
+                .map(|m| {
+                    let prior_half = prior_halves.and_then(|h| h.get(m.tf)).and_then(Tf::known);
+                    let half = target_configuration_from_graph(obj.get(m.graph), prior_half);
+                    (m.tf.to_string(), half)
+                })
+                .collect();
+            SectionValue::Targets(Tf::Known(halves))
         }
     }
 }
 
-fn target_configuration_from_graph(json: Option<&Json>, prior: &Value) -> Value {
+fn target_configuration_from_graph(
+    json: Option<&Json>,
+    prior: Option<&TargetConfiguration>,
+) -> Tf<TargetConfiguration> {
     let Some(obj) = json.and_then(Json::as_object) else {
-        return Value::Null;
+        return Tf::Null;
     };
     let access_type = obj
         .get("accessType")
         .and_then(Json::as_str)
         .unwrap_or_default();
-    let prior_targets = attr(prior, "targets").elements().unwrap_or(&[]);
-    let mut targets: Vec<Value> = obj
+    let prior_targets: &[Target] = prior
+        .and_then(|p| p.targets.known())
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let mut targets: Vec<Target> = obj
         .get("targets")
         .and_then(Json::as_array)
         .map(Vec::as_slice)
         .unwrap_or(&[])
         .iter()
         .map(|t| {
-            let target = t.get("target").and_then(Json::as_str).unwrap_or_default();
-            let target_type = t
-                .get("targetType")
-                .and_then(Json::as_str)
-                .unwrap_or_default();
-            Value::object([
-                (
-                    "target",
-                    Value::String(keep_spelling(target, prior_targets, "target")),
-                ),
-                (
-                    "target_type",
-                    Value::String(keep_spelling(target_type, prior_targets, "target_type")),
-                ),
-            ])
+            let field = |name: &str| t.get(name).and_then(Json::as_str).unwrap_or_default();
+            Target {
+                target: Tf::Known(keep_spelling(
+                    field("target"),
+                    prior_targets.iter().map(|p| &p.target),
+                )),
+                target_type: Tf::Known(keep_spelling(
+                    field("targetType"),
+                    prior_targets.iter().map(|p| &p.target_type),
+                )),
+            }
         })
         .collect();
     // Graph does not keep order. Keep the prior order when the set is unchanged, so state
     // files do not churn; otherwise sort for a stable result.
-    let new_set = Value::Set(targets.clone());
-    let prior_set = attr(prior, "targets");
-    if !prior_set.is_null() && new_set.semantically_equal(prior_set) {
+    let mut sorted_new = targets.clone();
+    sorted_new.sort();
+    sorted_new.dedup();
+    let mut sorted_prior = prior_targets.to_vec();
+    sorted_prior.sort();
+    sorted_prior.dedup();
+    if prior.is_some_and(|p| p.targets.is_known()) && sorted_new == sorted_prior {
         targets = prior_targets.to_vec();
     } else {
-        targets.sort_by_key(|t| {
-            (
-                attr(t, "target_type").as_str().map(str::to_owned),
-                attr(t, "target").as_str().map(str::to_owned),
-            )
-        });
+        targets.sort_by(|a, b| (&a.target_type, &a.target).cmp(&(&b.target_type, &b.target)));
     }
-    Value::object([
-        (
-            "access_type",
-            Value::String(keep_spelling(
-                access_type,
-                std::slice::from_ref(prior),
-                "access_type",
-            )),
-        ),
-        ("targets", Value::Set(targets)),
-    ])
+    let prior_access = prior.map(|p| &p.access_type);
+    Tf::Known(TargetConfiguration {
+        access_type: Tf::Known(keep_spelling(access_type, prior_access.into_iter())),
+        targets: Tf::Known(targets),
+    })
 }
 
-/// Returns the prior spelling of `value` when some prior element's `field` equals it ignoring case.
-fn keep_spelling(value: &str, prior: &[Value], field: &str) -> String {
+/// Returns the prior spelling of `value` when some prior value equals it ignoring case.
+fn keep_spelling<'a>(value: &str, prior: impl Iterator<Item = &'a Tf<String>>) -> String {
     prior
-        .iter()
-        .filter_map(|p| attr(p, field).as_str())
+        .filter_map(Tf::known)
         .find(|p| p.eq_ignore_ascii_case(value))
+        .map(String::as_str)
         .unwrap_or(value)
         .to_string()
-}
-
-/// Object attribute access that treats "absent" and "not an object" as Null.
-pub fn attr<'a>(value: &'a Value, name: &str) -> &'a Value {
-    const NULL: &Value = &Value::Null;
-    value.get(name).unwrap_or(NULL)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! hold the partner, every path returns a state so that Terraform never loses track of it.
 
 use super::convert::{create_body, follow_up_patch};
+use super::model::PartnerModel;
 use super::report::{
     report, report_already_exists, report_create_interrupted, report_follow_up_missing,
 };
@@ -13,8 +14,6 @@ use super::CrossTenantPartner;
 use crate::graph::{GraphClient, GraphError, OpContext};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::private::PrivateState;
-use crate::plugin::traits::OperationContext;
-use crate::plugin::value::Value;
 use serde_json::Value as Json;
 use std::time::Duration;
 
@@ -22,40 +21,40 @@ use std::time::Duration;
 const ADOPTION_CHECK_TIME: Duration = Duration::from_secs(15);
 
 impl CrossTenantPartner {
+    /// `None` when Graph holds no partner for sure; otherwise the state to record.
     pub(super) async fn create_partner(
         &self,
-        ctx: &OperationContext,
+        op: &OpContext,
         graph: &GraphClient,
         tenant: &str,
-        planned: &Value,
+        planned: &PartnerModel,
         private: &mut PrivateState,
         diags: &mut Diagnostics,
-    ) -> Value {
-        let op = self.op(ctx, planned, "create");
+    ) -> Option<PartnerModel> {
         let body = create_body(tenant, planned);
-        let partner = match self.post(graph, &body, tenant, &op).await {
+        let partner = match self.post(graph, &body, tenant, op).await {
             // The partner exists from here on.
             Ok(created) => {
                 // A 2xx without a usable body: Graph holds what we sent.
                 let created = if created.is_object() { created } else { body };
-                if ctx.cancel.is_cancelled() {
+                if op.cancel.is_cancelled() {
                     created
                 } else {
-                    match graph.wait_for_partner(tenant, &op).await {
+                    match graph.wait_for_partner(tenant, op).await {
                         Ok(partner) => partner,
                         Err(e) if e.is_cancelled() => created,
                         Err(e) => {
                             report(diags, "confirm the creation of", tenant, &e);
-                            return match follow_up_patch(planned) {
+                            return Some(match follow_up_patch(planned) {
                                 None => with_computed(planned, Some(&created)),
                                 Some(_) => state_from_graph(&created, planned),
-                            };
+                            });
                         }
                     }
                 }
             }
             Err(e) => match self
-                .create_failed(ctx, graph, tenant, planned, &op, &e, diags)
+                .create_failed(graph, tenant, planned, op, &e, diags)
                 .await
             {
                 Ok(adopted) => adopted,
@@ -65,17 +64,17 @@ impl CrossTenantPartner {
         remember(private, &partner);
         let planned = with_computed(planned, Some(&partner));
         let Some(patch) = follow_up_patch(&planned) else {
-            return planned;
+            return Some(planned);
         };
         let sections: Vec<&str> = SECTIONS
             .iter()
             .filter(|section| patch.0.contains_key(section.graph))
             .map(|section| section.tf)
             .collect();
-        if ctx.cancel.is_cancelled() {
+        if op.cancel.is_cancelled() {
             let why = "Terraform was interrupted (Ctrl-C) right after the create";
             report_follow_up_missing(diags, tenant, &sections, why);
-            return state_from_graph(&partner, &planned);
+            return Some(state_from_graph(&partner, &planned));
         }
         let write = SectionWrite {
             tenant,
@@ -83,12 +82,12 @@ impl CrossTenantPartner {
             planned: &planned,
             on_refusal: state_from_graph(&partner, &planned),
         };
-        let state = patch_and_confirm(graph, write, &op, private, diags).await;
+        let state = patch_and_confirm(graph, write, op, private, diags).await;
         if diags.has_errors() {
             let why = "the update that writes them failed (see the error above)";
             report_follow_up_missing(diags, tenant, &sections, why);
         }
-        state
+        Some(state)
     }
 
     /// POST, retrying a 409 while it looks like the lag after a delete of the same partner
@@ -109,21 +108,19 @@ impl CrossTenantPartner {
     /// The POST failed. If it may have created the partner anyway, look (or, when Terraform is
     /// stopping, record it as possibly there) rather than lose track of it. `Ok` is the
     /// partner found after all; `Err` the state to return.
-    #[allow(clippy::too_many_arguments)]
     async fn create_failed(
         &self,
-        ctx: &OperationContext,
         graph: &GraphClient,
         tenant: &str,
-        planned: &Value,
+        planned: &PartnerModel,
         op: &OpContext,
         e: &GraphError,
         diags: &mut Diagnostics,
-    ) -> Result<Json, Value> {
+    ) -> Result<Json, Option<PartnerModel>> {
         if e.create_may_have_happened() {
-            if ctx.cancel.is_cancelled() {
+            if op.cancel.is_cancelled() {
                 report_create_interrupted(diags, tenant, e);
-                return Err(with_computed(planned, None));
+                return Err(Some(with_computed(planned, None)));
             }
             log::warn!(
                 "POST for partner {tenant} may have taken effect ({e}); checking whether it exists"
@@ -131,7 +128,7 @@ impl CrossTenantPartner {
             let check = if op.remaining() > ADOPTION_CHECK_TIME {
                 op.clone()
             } else {
-                OpContext::with_timeout(ADOPTION_CHECK_TIME, ctx.cancel.clone())
+                OpContext::with_timeout(ADOPTION_CHECK_TIME, op.cancel.clone())
             };
             if let Ok(Some(partner)) = graph.get_partner(tenant, &check).await {
                 log::info!("partner {tenant} exists after all; recording it in state");
@@ -143,6 +140,6 @@ impl CrossTenantPartner {
         } else {
             report(diags, "create", tenant, e);
         }
-        Err(Value::Null)
+        Err(None)
     }
 }

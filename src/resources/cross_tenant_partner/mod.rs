@@ -1,33 +1,34 @@
-//! `azuread_cross_tenant_partner`: the resource and its read, update, delete and import
-//! handlers. Schema, conversion, validation, plan, state and diagnostics live beside this file;
-//! the create flow is in `create.rs`, the PATCH-and-confirm flow in `update.rs`.
+//! `azuread_cross_tenant_partner`, a [`TypedResource`] over [`PartnerModel`]: this file holds
+//! the read, update, delete and import handlers. The schema (with its validators and plan
+//! modifiers) is `schema.rs`, the model `model.rs`, the Graph mapping `convert.rs`; the create
+//! flow is `create.rs`, the PATCH-and-confirm flow `update.rs`.
 
 mod convert;
 mod create;
+mod model;
 mod plan;
 mod report;
 pub mod schema;
 mod state;
+#[cfg(test)]
+mod test_support;
 mod update;
 mod validate;
 mod verify;
 
-pub use crate::plugin::timeouts::parse_duration;
-pub use crate::plugin::validators::is_guid;
 pub use convert::{create_body, partner_patch, PartnerPatch};
+pub use model::PartnerModel;
 pub use state::parse_import_id;
 
 use crate::graph::{GraphClient, GraphHandle, OpContext};
 use crate::plugin::diagnostics::Diagnostics;
-use crate::plugin::import::passthrough_state;
+use crate::plugin::model::Tf;
 use crate::plugin::path::AttributePath;
 use crate::plugin::private::PrivateState;
 use crate::plugin::schema::Schema;
-use crate::plugin::traits::{ApplyRequest, OperationContext, PlanRequest, PlanResponse, Resource};
-use crate::plugin::validators::validate_block;
-use crate::plugin::value::Value;
+use crate::plugin::timeouts::Timeouts;
+use crate::plugin::typed::{Operation, Plan, TypedResource};
 use async_trait::async_trait;
-use convert::attr;
 use report::{report, report_sync_policy};
 use schema::TIMEOUTS;
 use state::{remember, remembered_devices, state_from_graph, with_computed, PATH_PREFIX};
@@ -67,10 +68,6 @@ impl CrossTenantPartner {
         }
     }
 
-    fn op(&self, ctx: &OperationContext, state: &Value, operation: &str) -> OpContext {
-        OpContext::with_timeout(TIMEOUTS.get(state, operation), ctx.cancel.clone())
-    }
-
     fn recently_deleted(&self) -> std::sync::MutexGuard<'_, HashMap<String, Instant>> {
         self.recently_deleted
             .lock()
@@ -84,9 +81,14 @@ impl CrossTenantPartner {
     }
 }
 
+/// Graph calls of one Terraform operation: its timeout and Terraform's Ctrl-C.
+fn graph_op(op: &Operation) -> OpContext {
+    OpContext::with_timeout(op.timeout, op.cancel.clone())
+}
+
 /// The tenant a state or plan is about: a diagnostic, never a request for an empty ID.
-fn tenant_of(value: &Value, attribute: &str, diags: &mut Diagnostics) -> Option<String> {
-    let tenant = attr(value, attribute).as_str().map(str::to_owned);
+fn tenant_of(value: &Tf<String>, attribute: &str, diags: &mut Diagnostics) -> Option<String> {
+    let tenant = value.known().cloned();
     if tenant.is_none() {
         diags.error_at(
             AttributePath::attr(attribute),
@@ -98,7 +100,9 @@ fn tenant_of(value: &Value, attribute: &str, diags: &mut Diagnostics) -> Option<
 }
 
 #[async_trait]
-impl Resource for CrossTenantPartner {
+impl TypedResource for CrossTenantPartner {
+    type Model = PartnerModel;
+
     fn type_name(&self) -> &'static str {
         TYPE_NAME
     }
@@ -107,102 +111,96 @@ impl Resource for CrossTenantPartner {
         &self.schema
     }
 
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        validate_block(&self.schema.block, config, diags);
+    fn timeouts(&self) -> Option<Timeouts> {
+        Some(TIMEOUTS)
     }
 
-    fn plan(&self, req: PlanRequest, _diags: &mut Diagnostics) -> PlanResponse {
-        plan::plan(&self.schema, req)
+    fn plan(&self, plan: Plan<PartnerModel>, _diags: &mut Diagnostics) -> PartnerModel {
+        plan::plan(plan)
     }
 
     async fn read(
         &self,
-        ctx: &OperationContext,
-        state: Value,
+        op: &Operation,
+        state: PartnerModel,
         private: &mut PrivateState,
         diags: &mut Diagnostics,
-    ) -> Value {
+    ) -> Option<PartnerModel> {
         let Some(graph) = self.graph(diags).await else {
-            return state;
+            return Some(state);
         };
-        let attribute = if attr(&state, "id").is_null() {
-            "tenant_id"
-        } else {
-            "id"
+        let (value, attribute) = match &state.id {
+            Tf::Known(_) => (&state.id, "id"),
+            _ => (&state.tenant_id, "tenant_id"),
         };
-        let Some(tenant) = tenant_of(&state, attribute, diags) else {
-            return state;
+        let Some(tenant) = tenant_of(value, attribute, diags) else {
+            return Some(state);
         };
-        let op = self.op(ctx, &state, "read");
-        match graph.get_partner(&tenant, &op).await {
+        match graph.get_partner(&tenant, &graph_op(op)).await {
             Ok(Some(partner)) => {
                 remember(private, &partner);
-                state_from_graph(&partner, &state)
+                Some(state_from_graph(&partner, &state))
             }
             Ok(None) => {
                 log::info!("partner {tenant} no longer exists in Graph; removing it from state");
-                Value::Null
+                None
             }
             Err(e) => {
                 report(diags, "read", &tenant, &e);
-                state
+                Some(state)
             }
         }
     }
 
     async fn create(
         &self,
-        ctx: &OperationContext,
-        req: ApplyRequest,
+        op: &Operation,
+        planned: PartnerModel,
         private: &mut PrivateState,
         diags: &mut Diagnostics,
-    ) -> Value {
-        let Some(graph) = self.graph(diags).await else {
-            return Value::Null;
-        };
-        let Some(tenant) = tenant_of(&req.planned_state, "tenant_id", diags) else {
-            return Value::Null;
-        };
-        self.create_partner(ctx, &graph, &tenant, &req.planned_state, private, diags)
+    ) -> Option<PartnerModel> {
+        let graph = self.graph(diags).await?;
+        let tenant = tenant_of(&planned.tenant_id, "tenant_id", diags)?;
+        self.create_partner(&graph_op(op), &graph, &tenant, &planned, private, diags)
             .await
     }
 
     async fn update(
         &self,
-        ctx: &OperationContext,
-        req: ApplyRequest,
+        op: &Operation,
+        prior: PartnerModel,
+        planned: PartnerModel,
         private: &mut PrivateState,
         diags: &mut Diagnostics,
-    ) -> Value {
+    ) -> PartnerModel {
         let Some(graph) = self.graph(diags).await else {
-            return req.prior_state;
+            return prior;
         };
-        let Some(tenant) = tenant_of(&req.prior_state, "id", diags) else {
-            return req.prior_state;
+        let Some(tenant) = tenant_of(&prior.id, "id", diags) else {
+            return prior;
         };
-        let Some(mut patch) = partner_patch(&req.prior_state, &req.planned_state) else {
+        let Some(mut patch) = partner_patch(&prior, &planned) else {
             // Only letter case or timeouts changed: nothing to send.
-            return with_computed(&req.planned_state, None);
+            return with_computed(&planned, None);
         };
         patch.carry_devices(remembered_devices(private));
-        let op = self.op(ctx, &req.planned_state, "update");
         let write = SectionWrite {
             tenant: &tenant,
             patch,
-            planned: &req.planned_state,
-            on_refusal: req.prior_state.clone(),
+            planned: &planned,
+            on_refusal: prior.clone(),
         };
-        patch_and_confirm(&graph, write, &op, private, diags).await
+        patch_and_confirm(&graph, write, &graph_op(op), private, diags).await
     }
 
-    async fn delete(&self, ctx: &OperationContext, prior_state: Value, diags: &mut Diagnostics) {
+    async fn delete(&self, op: &Operation, prior: PartnerModel, diags: &mut Diagnostics) {
         let Some(graph) = self.graph(diags).await else {
             return;
         };
-        let Some(tenant) = tenant_of(&prior_state, "id", diags) else {
+        let Some(tenant) = tenant_of(&prior.id, "id", diags) else {
             return;
         };
-        let op = self.op(ctx, &prior_state, "delete");
+        let op = graph_op(op);
         match graph.delete_partner(&tenant, &op).await {
             Ok(existed) => {
                 if !existed {
@@ -233,16 +231,10 @@ impl Resource for CrossTenantPartner {
         }
     }
 
-    async fn import(&self, _ctx: &OperationContext, id: &str, diags: &mut Diagnostics) -> Value {
-        let Some(tenant) = parse_import_id(id) else {
-            diags.error_at(
-                AttributePath::attr("id"),
-                "Invalid import ID",
-                format!("Expected a tenant GUID (90e29127-71ad-49c7-9ce8-db3f41ea06f1) or {PATH_PREFIX}<tenant GUID>, got {id:?}."),
-            );
-            return Value::Null;
-        };
-        // tenant_id stays null until the read that follows, which takes Graph's spelling.
-        passthrough_state(&self.schema, "id", tenant)
+    /// tenant_id stays null until the read that follows, which takes Graph's spelling.
+    fn parse_import_id(&self, id: &str) -> Result<String, String> {
+        parse_import_id(id).ok_or_else(|| {
+            format!("Expected a tenant GUID (90e29127-71ad-49c7-9ce8-db3f41ea06f1) or {PATH_PREFIX}<tenant GUID>, got {id:?}.")
+        })
     }
 }

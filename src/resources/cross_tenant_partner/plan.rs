@@ -1,40 +1,33 @@
-//! Plan computation: the schema declares the defaults (unset flags plan as `false`), the
-//! known computed values and the replacement rule (a new tenant, not a new letter case); the
-//! framework applies them, and this hook adds what only the partner knows: its ID is its
-//! tenant ID, so it is known at plan time.
+//! Plan computation. The schema declares the defaults (unset flags plan as `false`), the
+//! known computed values and the replacement rule (a new tenant, not a new letter case), and
+//! the framework applies them; this hook adds what only the partner knows: its ID is its tenant
+//! ID, so it is known at plan time whenever the tenant is.
 
-use super::convert::attr;
-use crate::plugin::plan_modifiers::plan_block;
-use crate::plugin::schema::Schema;
-use crate::plugin::traits::{PlanRequest, PlanResponse};
-use crate::plugin::value::Value;
+use super::model::PartnerModel;
+use crate::plugin::model::Tf;
+use crate::plugin::typed::Plan;
 
-pub fn plan(schema: &Schema, req: PlanRequest) -> PlanResponse {
-    let PlanRequest {
-        prior_state,
-        proposed_new_state: mut planned,
-        config,
-    } = req;
-    let requires_replace = plan_block(&schema.block, &config, &prior_state, &mut planned);
-    if let Value::Object(members) = &mut planned {
-        if attr(&Value::Object(members.clone()), "id").is_unknown() {
-            let tenant = members.get("tenant_id").cloned().unwrap_or(Value::Null);
-            if !tenant.is_unknown() && !tenant.is_null() {
-                members.insert("id".into(), tenant);
-            }
-        }
+pub fn plan(plan: Plan<PartnerModel>) -> PartnerModel {
+    let mut planned = plan.planned;
+    if planned.id.is_unknown() && planned.tenant_id.is_known() {
+        planned.id = planned.tenant_id.clone();
     }
-    PlanResponse {
-        planned_state: planned,
-        requires_replace,
+    if planned.id.is_null() {
+        planned.id = Tf::Unknown;
     }
+    planned
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::graph::GraphHandle;
+    use crate::plugin::diagnostics::Diagnostics;
     use crate::plugin::path::AttributePath;
+    use crate::plugin::traits::{PlanRequest, PlanResponse, Resource};
+    use crate::plugin::typed::Typed;
+    use crate::plugin::value::Value;
     use crate::resources::cross_tenant_partner::schema::SECTIONS;
+    use crate::resources::cross_tenant_partner::CrossTenantPartner;
     use std::collections::BTreeMap;
 
     /// A configuration: computed attributes are null in it.
@@ -74,19 +67,29 @@ mod tests {
         ])
     }
 
+    /// The partner's PlanResourceChange, through the framework as Terraform calls it.
+    fn plan(req: PlanRequest) -> PlanResponse {
+        let partner = Typed(CrossTenantPartner::new(GraphHandle::default()));
+        let mut diags = Diagnostics::new();
+        let resp = partner.plan(req, &mut diags);
+        assert!(!diags.has_errors(), "{diags:?}");
+        resp
+    }
+
+    fn attr<'a>(value: &'a Value, name: &str) -> &'a Value {
+        value.get(name).unwrap_or(&Value::Null)
+    }
+
     const T: &str = "90e29127-71ad-49c7-9ce8-db3f41ea06f1";
 
     #[test]
     fn create_plans_known_id_and_unknown_computed_values() {
         let config = config_of(T, Value::Null);
-        let resp = plan(
-            &crate::resources::cross_tenant_partner::schema::schema(),
-            PlanRequest {
-                prior_state: Value::Null,
-                proposed_new_state: config.clone(),
-                config,
-            },
-        );
+        let resp = plan(PlanRequest {
+            prior_state: Value::Null,
+            proposed_new_state: config.clone(),
+            config,
+        });
         assert_eq!(attr(&resp.planned_state, "id"), &Value::String(T.into()));
         assert!(attr(&resp.planned_state, "is_service_provider").is_unknown());
         assert!(
@@ -101,14 +104,11 @@ mod tests {
         let prior = state(T, trust(Value::Bool(true)).clone());
         let config = config_of(T, trust(Value::Null));
         let proposed = state(T, trust(Value::Bool(true)));
-        let resp = plan(
-            &crate::resources::cross_tenant_partner::schema::schema(),
-            PlanRequest {
-                prior_state: prior,
-                proposed_new_state: proposed,
-                config,
-            },
-        );
+        let resp = plan(PlanRequest {
+            prior_state: prior,
+            proposed_new_state: proposed,
+            config,
+        });
         let planned_trust = attr(&resp.planned_state, "inbound_trust");
         assert_eq!(attr(planned_trust, "is_mfa_accepted"), &Value::Bool(false));
         assert_eq!(
@@ -121,24 +121,18 @@ mod tests {
     fn tenant_change_replaces_but_case_change_does_not() {
         let prior = state(T, Value::Null);
         let upper = config_of(&T.to_uppercase(), Value::Null);
-        let resp = plan(
-            &crate::resources::cross_tenant_partner::schema::schema(),
-            PlanRequest {
-                prior_state: prior.clone(),
-                proposed_new_state: upper.clone(),
-                config: upper,
-            },
-        );
+        let resp = plan(PlanRequest {
+            prior_state: prior.clone(),
+            proposed_new_state: upper.clone(),
+            config: upper,
+        });
         assert!(resp.requires_replace.is_empty());
         let other = config_of("00000000-0000-0000-0000-000000000001", Value::Null);
-        let resp = plan(
-            &crate::resources::cross_tenant_partner::schema::schema(),
-            PlanRequest {
-                prior_state: prior,
-                proposed_new_state: other.clone(),
-                config: other,
-            },
-        );
+        let resp = plan(PlanRequest {
+            prior_state: prior,
+            proposed_new_state: other.clone(),
+            config: other,
+        });
         assert_eq!(
             resp.requires_replace,
             vec![AttributePath::attr("tenant_id")]
@@ -149,14 +143,11 @@ mod tests {
     #[test]
     fn unknown_section_stays_unknown() {
         let config = config_of(T, Value::unknown());
-        let resp = plan(
-            &crate::resources::cross_tenant_partner::schema::schema(),
-            PlanRequest {
-                prior_state: Value::Null,
-                proposed_new_state: config.clone(),
-                config,
-            },
-        );
+        let resp = plan(PlanRequest {
+            prior_state: Value::Null,
+            proposed_new_state: config.clone(),
+            config,
+        });
         assert!(attr(&resp.planned_state, "inbound_trust").is_unknown());
     }
 }

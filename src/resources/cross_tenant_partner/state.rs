@@ -1,9 +1,10 @@
 //! The state this resource records: built from what Graph returns, or from the plan with the
 //! computed values filled in; what private state remembers; and the import ID.
 
-use super::convert::{self, attr, tenant_restrictions_devices};
+use super::convert::{read_sections, tenant_restrictions_devices};
+use super::model::PartnerModel;
+use crate::plugin::model::Tf;
 use crate::plugin::private::PrivateState;
-use crate::plugin::value::Value;
 use serde_json::Value as Json;
 
 pub const PATH_PREFIX: &str = "/policies/crossTenantAccessPolicy/partners/";
@@ -12,64 +13,51 @@ const DEVICES: &str = "tenant_restrictions_devices";
 
 /// Builds the full state from a Graph partner object; `base` supplies what Graph does not hold
 /// (the configured tenant ID spelling and the timeouts).
-pub fn state_from_graph(partner: &Json, base: &Value) -> Value {
-    let mut state = convert::sections_from_graph(partner, base);
+pub fn state_from_graph(partner: &Json, base: &PartnerModel) -> PartnerModel {
+    let mut state = PartnerModel::default();
+    read_sections(partner, base, &mut state);
     // A configured spelling is kept (it equals Graph's ignoring case). Right after an import
     // there is none yet: take Graph's, so the usual lower-case configuration plans empty
     // whatever the case of the import ID.
-    let configured = attr(base, "tenant_id").as_str();
+    let configured = base.tenant_id.known();
     let tenant = configured
+        .map(String::as_str)
         .or(partner.get("tenantId").and_then(Json::as_str))
-        .or(attr(base, "id").as_str())
-        .map(|t| Value::String(t.to_owned()))
-        .unwrap_or(Value::Null);
-    let id = match (configured, attr(base, "id")) {
-        (Some(_), id @ Value::String(_)) => id.clone(),
+        .or(base.id.known().map(String::as_str))
+        .map(|t| Tf::Known(t.to_owned()))
+        .unwrap_or(Tf::Null);
+    state.id = match (configured, &base.id) {
+        (Some(_), id @ Tf::Known(_)) => id.clone(),
         _ => tenant.clone(),
     };
-    state.insert("id".into(), id);
-    state.insert("tenant_id".into(), tenant);
-    state.insert(
-        "is_service_provider".into(),
-        graph_bool(partner, "isServiceProvider"),
-    );
-    state.insert(
-        "is_in_multi_tenant_organization".into(),
-        graph_bool(partner, "isInMultiTenantOrganization"),
-    );
-    state.insert("timeouts".into(), attr(base, "timeouts").clone());
-    Value::Object(state)
+    state.tenant_id = tenant;
+    state.is_service_provider = graph_bool(partner, "isServiceProvider");
+    state.is_in_multi_tenant_organization = graph_bool(partner, "isInMultiTenantOrganization");
+    state.timeouts = base.timeouts.clone();
+    state
 }
 
 /// Graph reports these as null on a fresh partner; state shows that as `false`.
-fn graph_bool(partner: &Json, name: &str) -> Value {
-    Value::Bool(partner.get(name).and_then(Json::as_bool).unwrap_or(false))
+fn graph_bool(partner: &Json, name: &str) -> Tf<bool> {
+    Tf::Known(partner.get(name).and_then(Json::as_bool).unwrap_or(false))
 }
 
 /// Adds computed values to a planned state without touching what the user configured.
-pub fn with_computed(planned: &Value, partner: Option<&Json>) -> Value {
-    let mut state = match planned {
-        Value::Object(m) => m.clone(),
-        _ => Default::default(),
-    };
+pub fn with_computed(planned: &PartnerModel, partner: Option<&Json>) -> PartnerModel {
+    let mut state = planned.clone();
     let partner = partner.unwrap_or(&Json::Null);
-    for (attr_name, graph_name) in [
-        ("is_service_provider", "isServiceProvider"),
-        (
-            "is_in_multi_tenant_organization",
-            "isInMultiTenantOrganization",
-        ),
-    ] {
-        // Only values the plan left unknown are filled in: a known planned value must come
-        // back unchanged, or Terraform reports an inconsistent result after apply.
-        if state.get(attr_name).is_none_or(Value::is_unknown) {
-            state.insert(attr_name.into(), graph_bool(partner, graph_name));
-        }
+    // Only values the plan left unknown are filled in: a known planned value must come back
+    // unchanged, or Terraform reports an inconsistent result after apply.
+    if state.is_service_provider.is_unknown() {
+        state.is_service_provider = graph_bool(partner, "isServiceProvider");
     }
-    if attr(planned, "id").is_unknown() {
-        state.insert("id".into(), attr(planned, "tenant_id").clone());
+    if state.is_in_multi_tenant_organization.is_unknown() {
+        state.is_in_multi_tenant_organization = graph_bool(partner, "isInMultiTenantOrganization");
     }
-    Value::Object(state)
+    if state.id.is_unknown() {
+        state.id = planned.tenant_id.clone();
+    }
+    state
 }
 
 /// Remembers what Graph holds beyond the schema, so an update can send it back.
@@ -132,42 +120,40 @@ mod tests {
 
     #[test]
     fn computed_values_fill_in_without_touching_configuration() {
-        let planned = Value::object([
-            ("id", Value::unknown()),
-            ("tenant_id", Value::String("T".into())),
-            ("is_service_provider", Value::unknown()),
-            ("is_in_multi_tenant_organization", Value::unknown()),
-        ]);
+        let planned = PartnerModel {
+            id: Tf::Unknown,
+            tenant_id: Tf::Known("T".into()),
+            is_service_provider: Tf::Unknown,
+            is_in_multi_tenant_organization: Tf::Unknown,
+            ..PartnerModel::default()
+        };
         let partner = json!({"isServiceProvider": null, "isInMultiTenantOrganization": true});
         let state = with_computed(&planned, Some(&partner));
-        assert_eq!(attr(&state, "id"), &Value::String("T".into()));
-        assert_eq!(attr(&state, "is_service_provider"), &Value::Bool(false));
-        assert_eq!(
-            attr(&state, "is_in_multi_tenant_organization"),
-            &Value::Bool(true)
-        );
-        assert!(state.is_wholly_known());
+        assert_eq!(state.id, Tf::Known("T".into()));
+        assert_eq!(state.is_service_provider, Tf::Known(false));
+        assert_eq!(state.is_in_multi_tenant_organization, Tf::Known(true));
     }
 
     #[test]
     fn after_import_the_tenant_is_spelled_as_graph_spells_it() {
         let upper = T.to_uppercase();
-        let imported = Value::object([
-            ("id", Value::String(upper.clone())),
-            ("tenant_id", Value::Null),
-        ]);
+        let imported = PartnerModel {
+            id: Tf::Known(upper.clone()),
+            ..PartnerModel::default()
+        };
         let state = state_from_graph(&json!({"tenantId": T}), &imported);
-        assert_eq!(attr(&state, "tenant_id"), &Value::String(T.into()));
-        assert_eq!(attr(&state, "id"), &Value::String(T.into()));
+        assert_eq!(state.tenant_id, Tf::Known(T.into()));
+        assert_eq!(state.id, Tf::Known(T.into()));
 
         // A configured spelling stays, so an upper-case configuration does not churn either.
-        let configured = Value::object([
-            ("id", Value::String(upper.clone())),
-            ("tenant_id", Value::String(upper.clone())),
-        ]);
+        let configured = PartnerModel {
+            id: Tf::Known(upper.clone()),
+            tenant_id: Tf::Known(upper.clone()),
+            ..PartnerModel::default()
+        };
         let state = state_from_graph(&json!({"tenantId": T}), &configured);
-        assert_eq!(attr(&state, "tenant_id"), &Value::String(upper.clone()));
-        assert_eq!(attr(&state, "id"), &Value::String(upper));
+        assert_eq!(state.tenant_id, Tf::Known(upper.clone()));
+        assert_eq!(state.id, Tf::Known(upper));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! of a create whose sections Graph documents for update only.
 
 use super::convert::PartnerPatch;
+use super::model::PartnerModel;
 use super::report::{report, report_not_applied};
 use super::schema::{Section, SECTIONS};
 use super::state::{remember, state_from_graph, with_computed};
@@ -9,16 +10,15 @@ use super::verify;
 use crate::graph::{GraphClient, OpContext, PartnerPoll};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::private::PrivateState;
-use crate::plugin::value::Value;
 
 /// One PATCH to write.
 pub struct SectionWrite<'a> {
     pub tenant: &'a str,
     pub patch: PartnerPatch,
     /// The state to end in; its computed values must already be known or left to the plan.
-    pub planned: &'a Value,
+    pub planned: &'a PartnerModel,
     /// The state to return when Graph refuses the PATCH (what it holds as far as we know).
-    pub on_refusal: Value,
+    pub on_refusal: PartnerModel,
 }
 
 /// Sends the PATCH, then reads the partner back until every changed section shows the plan
@@ -29,7 +29,7 @@ pub async fn patch_and_confirm(
     op: &OpContext,
     private: &mut PrivateState,
     diags: &mut Diagnostics,
-) -> Value {
+) -> PartnerModel {
     let SectionWrite {
         tenant,
         patch,

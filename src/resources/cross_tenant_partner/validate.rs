@@ -177,8 +177,10 @@ fn check_access_rule(
     }
 }
 
+/// Object attribute access that treats "absent" and "not an object" as Null.
 fn attr<'a>(value: &'a Value, name: &str) -> &'a Value {
-    super::convert::attr(value, name)
+    const NULL: &Value = &Value::Null;
+    value.get(name).unwrap_or(NULL)
 }
 
 #[cfg(test)]

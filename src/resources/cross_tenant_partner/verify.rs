@@ -8,61 +8,68 @@
 //! as `false` or `null`. Graph documents neither detail, and a false alarm here would fail
 //! every update.
 
-use super::convert::{attr, sections_from_graph};
+use super::convert::{read_sections, same_half};
+use super::model::{PartnerModel, SectionRef};
 use super::schema::Section;
-use crate::plugin::value::Value;
+use crate::plugin::model::Tf;
 use serde_json::Value as Json;
 
 /// The Terraform names of the `changed` sections whose planned value `partner` does not show.
 pub fn sections_not_applied(
     partner: &Json,
-    planned: &Value,
+    planned: &PartnerModel,
     changed: &[&'static Section],
 ) -> Vec<&'static str> {
-    let shown = sections_from_graph(partner, planned);
+    let mut shown = PartnerModel::default();
+    read_sections(partner, planned, &mut shown);
     changed
         .iter()
-        .filter(|section| {
-            let in_graph = shown.get(section.tf).unwrap_or(&Value::Null);
-            !shows(in_graph, attr(planned, section.tf))
-        })
+        .filter(
+            |section| match (shown.section(section.tf), planned.section(section.tf)) {
+                (Some(in_graph), Some(planned)) => !shows(in_graph, planned),
+                _ => true,
+            },
+        )
         .map(|section| section.tf)
         .collect()
 }
 
 /// A section planned as null (reset to inherit) must read as null; a configured one must be
 /// covered by what Graph holds.
-fn shows(in_graph: &Value, planned: &Value) -> bool {
+fn shows(in_graph: SectionRef<'_>, planned: SectionRef<'_>) -> bool {
     if planned.is_null() {
-        in_graph.is_null()
-    } else {
-        covers(in_graph, planned)
+        return in_graph.is_null();
     }
-}
-
-fn covers(in_graph: &Value, planned: &Value) -> bool {
-    match planned {
-        Value::Null => true,
-        Value::Bool(false) => matches!(in_graph, Value::Bool(false) | Value::Null),
-        Value::Object(members) => {
-            let none = Default::default();
-            let shown = match in_graph {
-                Value::Object(shown) => shown,
-                Value::Null => &none,
-                _ => return false,
-            };
-            members
-                .iter()
-                .all(|(name, value)| covers(shown.get(name).unwrap_or(&Value::Null), value))
+    match (in_graph, planned) {
+        (SectionRef::Flags(shown), SectionRef::Flags(Tf::Known(flags))) => {
+            flags.iter().all(|(name, flag)| {
+                let shown = shown.known().and_then(|s| s.get(name)).and_then(Tf::known);
+                match flag {
+                    Tf::Known(true) => shown == Some(&true),
+                    Tf::Known(false) => shown != Some(&true),
+                    _ => true,
+                }
+            })
         }
-        _ => in_graph.semantically_equal(planned),
+        (SectionRef::Targets(shown), SectionRef::Targets(Tf::Known(halves))) => {
+            halves.iter().all(|(name, half)| {
+                if half.is_null() {
+                    return true;
+                }
+                let shown_half = shown.known().and_then(|s| s.get(name)).cloned();
+                same_half(&shown_half.unwrap_or_default(), half)
+            })
+        }
+        _ => false,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plugin::value::Value;
     use crate::resources::cross_tenant_partner::schema::SECTIONS;
+    use crate::resources::cross_tenant_partner::test_support::model;
     use serde_json::json;
     use std::collections::BTreeMap;
 
@@ -89,7 +96,11 @@ mod tests {
         ])
     }
 
-    fn planned(sections: &[(&str, Value)]) -> Value {
+    fn planned(sections: &[(&str, Value)]) -> PartnerModel {
+        model(&planned_value(sections))
+    }
+
+    fn planned_value(sections: &[(&str, Value)]) -> Value {
         let mut state: Vec<(&str, Value)> = SECTIONS.iter().map(|s| (s.tf, Value::Null)).collect();
         for (name, value) in sections {
             if let Some(slot) = state.iter_mut().find(|(tf, _)| tf == name) {

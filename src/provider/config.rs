@@ -2,7 +2,9 @@
 //! environment, `*_file_path` values must agree with their inline twins, and every error names
 //! the argument and its environment variable.
 
+use super::clouds::CLOUDS;
 use super::schema::{Argument, ARGUMENTS};
+use super::settings::Settings;
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::path::AttributePath;
 use crate::plugin::value::Value;
@@ -10,150 +12,6 @@ use url::Url;
 
 /// Terraform's own partner GUID, sent in the User-Agent unless disabled (as azuread does).
 const TERRAFORM_PARTNER_ID: &str = "222c6c49-1b0a-5959-a213-6608f9eb8820";
-
-/// A Microsoft cloud's endpoints (reference §5.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Cloud {
-    pub name: &'static str,
-    pub graph: &'static str,
-    pub login: &'static str,
-    /// Audience of federated (OIDC) tokens exchanged in this cloud.
-    pub token_exchange_audience: &'static str,
-}
-
-pub const CLOUDS: &[(&[&str], Cloud)] = &[
-    (
-        &["global", "public"],
-        Cloud {
-            name: "global",
-            graph: "https://graph.microsoft.com",
-            login: "https://login.microsoftonline.com",
-            token_exchange_audience: "api://AzureADTokenExchange",
-        },
-    ),
-    (
-        &["usgovernmentl4", "usgovernment"],
-        Cloud {
-            name: "usgovernmentl4",
-            graph: "https://graph.microsoft.us",
-            login: "https://login.microsoftonline.us",
-            token_exchange_audience: "api://AzureADTokenExchangeUSGov",
-        },
-    ),
-    (
-        &["usgovernmentl5", "dod"],
-        Cloud {
-            name: "usgovernmentl5",
-            graph: "https://dod-graph.microsoft.us",
-            login: "https://login.microsoftonline.us",
-            token_exchange_audience: "api://AzureADTokenExchangeUSGov",
-        },
-    ),
-    (
-        &["china"],
-        Cloud {
-            name: "china",
-            graph: "https://microsoftgraph.chinacloudapi.cn",
-            login: "https://login.partner.microsoftonline.cn",
-            token_exchange_audience: "api://AzureADTokenExchangeChina",
-        },
-    ),
-];
-
-/// Everything the provider needs after resolution. Secrets stay here and are never logged.
-#[derive(Clone)]
-pub struct Settings {
-    pub tenant_id: Option<String>,
-    pub client_id: Option<String>,
-    pub client_secret: Option<String>,
-    pub cloud: Cloud,
-    pub graph_endpoint: Url,
-    pub authority_host: Url,
-    /// Whether `graph_endpoint` / `authority_host` were set (they win over a discovered cloud).
-    pub graph_endpoint_configured: bool,
-    pub authority_host_configured: bool,
-    /// Host to discover the cloud from (`metadata_host`), e.g. `management.azure.com`.
-    pub metadata_host: Option<String>,
-    /// The Graph resource of a discovered cloud, which replaces `cloud.graph` in the scope.
-    pub graph_resource: Option<String>,
-    /// `pid-<guid>` for the User-Agent, if any.
-    pub partner_tag: Option<String>,
-    pub use_cli: bool,
-    pub use_msi: bool,
-    pub use_oidc: bool,
-    pub has_certificate: bool,
-    /// Base64 PKCS#12 (`client_certificate`).
-    pub client_certificate: Option<String>,
-    pub client_certificate_path: Option<String>,
-    pub client_certificate_password: Option<String>,
-    /// The federated token (from `oidc_token`, or read from `oidc_token_file_path`); only
-    /// resolved with `use_oidc`.
-    pub oidc_token: Option<String>,
-    /// Re-read as it rotates (AKS); takes precedence over the value read at configure time.
-    pub oidc_token_file_path: Option<String>,
-    pub oidc_request_url: Option<Url>,
-    pub oidc_request_token: Option<String>,
-    /// With it, `oidc_request_url` speaks the Azure Pipelines protocol.
-    pub ado_service_connection_id: Option<String>,
-    /// Only resolved with `use_msi`.
-    pub msi_endpoint: Option<Url>,
-}
-
-impl std::fmt::Debug for Settings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Settings")
-            .field("tenant_id", &self.tenant_id)
-            .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "<redacted>"),
-            )
-            .field("cloud", &self.cloud.name)
-            .field("graph_endpoint", &self.graph_endpoint.as_str())
-            .field("authority_host", &self.authority_host.as_str())
-            .field("metadata_host", &self.metadata_host)
-            .field("use_cli", &self.use_cli)
-            .field("use_msi", &self.use_msi)
-            .field("use_oidc", &self.use_oidc)
-            .field(
-                "client_certificate",
-                &self.client_certificate.as_ref().map(|_| "<redacted>"),
-            )
-            .field("client_certificate_path", &self.client_certificate_path)
-            .field(
-                "client_certificate_password",
-                &self
-                    .client_certificate_password
-                    .as_ref()
-                    .map(|_| "<redacted>"),
-            )
-            .field(
-                "oidc_token",
-                &self.oidc_token.as_ref().map(|_| "<redacted>"),
-            )
-            .field("oidc_token_file_path", &self.oidc_token_file_path)
-            .field(
-                "oidc_request_url",
-                &self.oidc_request_url.as_ref().map(Url::as_str),
-            )
-            .field(
-                "oidc_request_token",
-                &self.oidc_request_token.as_ref().map(|_| "<redacted>"),
-            )
-            .field("ado_service_connection_id", &self.ado_service_connection_id)
-            .field("msi_endpoint", &self.msi_endpoint.as_ref().map(Url::as_str))
-            .finish()
-    }
-}
-
-impl Settings {
-    /// The `.default` scope of the cloud's Graph resource (kept even when `graph_endpoint`
-    /// points elsewhere, e.g. at a proxy or the local emulator).
-    pub fn scope(&self) -> String {
-        let resource = self.graph_resource.as_deref().unwrap_or(self.cloud.graph);
-        format!("{}/.default", resource.trim_end_matches('/'))
-    }
-}
 
 /// Reads one argument: the configured value, else the first environment variable set.
 struct Resolver<'a> {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::config::Settings;
+use super::settings::Settings;
 use crate::graph::{self, ClientCertificate, FederatedSource, GraphError, OpContext, TokenSource};
 
 /// The credential chosen for this provider instance.

@@ -1,10 +1,14 @@
 //! The `azuread` provider: its block, credentials, and the one Graph client the resources share.
 
+mod clouds;
 mod config;
 mod credentials;
 pub mod schema;
+mod settings;
 
-pub use config::{resolve, Cloud, Settings, CLOUDS};
+pub use clouds::{Cloud, CLOUDS};
+pub use config::resolve;
+pub use settings::Settings;
 
 use crate::graph::{self, ClientSource, GraphClient, GraphConfig, GraphHandle};
 use crate::plugin::diagnostics::Diagnostics;

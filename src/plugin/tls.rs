@@ -12,10 +12,10 @@ use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
     KeyUsagePurpose,
 };
-use rustls::client::danger::HandshakeSignatureValid;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, ServerConfig, SignatureScheme};
 use std::sync::Arc;
@@ -50,12 +50,8 @@ pub fn auto_mtls(client_cert_pem: &str, organization: &str) -> Result<AutoMtls, 
     let announced_cert =
         base64::engine::general_purpose::STANDARD_NO_PAD.encode(server_cert.as_ref());
 
-    let provider = crypto_provider();
-    let verifier = ExactClientCert {
-        expected: client_cert.into_owned(),
-        algorithms: provider.signature_verification_algorithms,
-    };
-    let mut config = ServerConfig::builder_with_provider(provider)
+    let verifier = PinnedCertificate::new(client_cert.into_owned());
+    let mut config = ServerConfig::builder_with_provider(crypto_provider())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])?
         .with_client_cert_verifier(Arc::new(verifier))
         .with_single_cert(vec![server_cert], server_key)?;
@@ -99,14 +95,54 @@ fn generate_server_cert(
     Ok((cert.der().clone(), key_der))
 }
 
-/// Accepts exactly one client certificate, and verifies the peer holds its private key.
+/// Accepts exactly one certificate, and verifies the peer holds its private key. It is the
+/// client check AutoMTLS asks of a plugin (the certificate Terraform announced), and the
+/// server check Terraform makes of the plugin's announced certificate, which the protocol
+/// tests reuse to talk to the plugin as Terraform does.
 #[derive(Debug)]
-struct ExactClientCert {
+pub struct PinnedCertificate {
     expected: CertificateDer<'static>,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
-impl ClientCertVerifier for ExactClientCert {
+impl PinnedCertificate {
+    pub fn new(expected: CertificateDer<'static>) -> Self {
+        PinnedCertificate {
+            expected,
+            algorithms: crypto_provider().signature_verification_algorithms,
+        }
+    }
+
+    fn check(&self, presented: &CertificateDer<'_>) -> Result<(), rustls::Error> {
+        if presented.as_ref() == self.expected.as_ref() {
+            Ok(())
+        } else {
+            Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::ApplicationVerificationFailure,
+            ))
+        }
+    }
+
+    fn tls12(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn tls13(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+}
+
+impl ClientCertVerifier for PinnedCertificate {
     fn root_hint_subjects(&self) -> &[DistinguishedName] {
         &[]
     }
@@ -117,32 +153,28 @@ impl ClientCertVerifier for ExactClientCert {
         _intermediates: &[CertificateDer<'_>],
         _now: UnixTime,
     ) -> Result<ClientCertVerified, rustls::Error> {
-        if end_entity.as_ref() == self.expected.as_ref() {
-            Ok(ClientCertVerified::assertion())
-        } else {
-            log::warn!("refused a TLS client whose certificate is not the one Terraform announced");
-            Err(rustls::Error::InvalidCertificate(
-                rustls::CertificateError::ApplicationVerificationFailure,
-            ))
-        }
+        self.check(end_entity).inspect_err(|_| {
+            log::warn!("refused a TLS client whose certificate is not the one Terraform announced")
+        })?;
+        Ok(ClientCertVerified::assertion())
     }
 
     fn verify_tls12_signature(
         &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+        self.tls12(m, c, d)
     }
 
     fn verify_tls13_signature(
         &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+        self.tls13(m, c, d)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -151,6 +183,42 @@ impl ClientCertVerifier for ExactClientCert {
 
     fn client_auth_mandatory(&self) -> bool {
         true
+    }
+}
+
+impl ServerCertVerifier for PinnedCertificate {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.check(end_entity)?;
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.tls12(m, c, d)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.tls13(m, c, d)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
     }
 }
 

@@ -2,11 +2,9 @@
 //! Ctrl-C to Terraform while a slowed POST is on its way) instead of guessing with a sleep.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use serde::Serialize;
-
-use crate::state::lock;
 
 /// A Graph request the emulator has received and not answered yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -19,6 +17,11 @@ pub struct InFlightRequest {
 #[derive(Default)]
 pub(crate) struct InFlight {
     requests: Mutex<(u64, BTreeMap<u64, InFlightRequest>)>,
+}
+
+/// A poisoned lock still holds a usable list: a panicking handler must not stop the others.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl InFlight {

@@ -10,6 +10,7 @@
 //! formats live in `codec`, even cty's type JSON (`Type::to_json` is defined there), so that
 //! `value` never imports `codec`.
 
+pub mod behaviour;
 pub mod codec;
 pub mod diagnostics;
 pub mod goplugin;

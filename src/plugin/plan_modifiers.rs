@@ -6,42 +6,12 @@
 //! optional+computed attribute the configuration leaves null; then each modifier sees the
 //! configuration, the prior state and the value planned so far.
 
-use std::fmt;
 use std::sync::Arc;
 
+pub use crate::plugin::behaviour::{ModifierRequest, PlanModifier, PlanModifiers};
 use crate::plugin::path::AttributePath;
 use crate::plugin::schema::{Attribute, AttributeKind, Block, NestingMode};
 use crate::plugin::value::Value;
-
-/// What a plan modifier sees of one attribute.
-pub struct ModifierRequest<'a> {
-    pub path: &'a AttributePath,
-    pub config: &'a Value,
-    /// Null when the resource is being created.
-    pub prior: &'a Value,
-    pub creating: bool,
-}
-
-pub trait PlanModifier: Send + Sync {
-    /// May change `planned`, or ask for the resource to be replaced by returning `true`.
-    fn modify(&self, req: &ModifierRequest<'_>, planned: &mut Value) -> bool;
-}
-
-/// The plan modifiers of one attribute (schema values compare equal whatever they hold).
-#[derive(Clone, Default)]
-pub struct PlanModifiers(pub Vec<Arc<dyn PlanModifier>>);
-
-impl fmt::Debug for PlanModifiers {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PlanModifiers({})", self.0.len())
-    }
-}
-
-impl PartialEq for PlanModifiers {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.len() == other.0.len()
-    }
-}
 
 struct UseStateForUnknown;
 

@@ -1,7 +1,6 @@
 //! The schema model a provider declares, its value type for the codec, and its protocol rendering.
 
-use crate::plugin::plan_modifiers::{PlanModifier, PlanModifiers};
-use crate::plugin::validators::{Validator, Validators};
+use crate::plugin::behaviour::{PlanModifier, PlanModifiers, Validator, Validators};
 use crate::plugin::value::{Type, Value};
 use crate::proto::tfplugin6 as pb;
 use std::collections::BTreeMap;

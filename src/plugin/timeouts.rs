@@ -5,10 +5,8 @@ use std::time::Duration;
 
 use crate::plugin::schema::{Attribute, NestingMode};
 use crate::plugin::validators::duration;
+pub use crate::plugin::validators::parse_duration;
 use crate::plugin::value::{Type, Value};
-
-/// Longer operation timeouts are almost certainly typos (and absurd ones would overflow clocks).
-const MAX_TIMEOUT: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// The operations a resource's `timeouts` covers, each with its default (`"10m"`).
 #[derive(Clone, Copy, Debug)]
@@ -81,18 +79,6 @@ fn gerund(operation: &str) -> String {
         "delete" => "deleting".into(),
         other => format!("the {other} operation"),
     }
-}
-
-/// Parses Terraform-style durations ("1h30m", "90s") as well as humantime's ("1h 30m").
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let d = humantime::parse_duration(text.trim()).map_err(|e| e.to_string())?;
-    if d.is_zero() {
-        return Err("the duration must be longer than zero".into());
-    }
-    if d > MAX_TIMEOUT {
-        return Err("the duration must be at most 7 days (168h)".into());
-    }
-    Ok(d)
 }
 
 #[cfg(test)]

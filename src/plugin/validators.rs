@@ -3,34 +3,14 @@
 //! and list elements included, by position). Unknown and null values are never validated:
 //! values known only after apply are Graph's to check, and null is what "required" is for.
 
-use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
+pub use crate::plugin::behaviour::{Validator, Validators};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::path::AttributePath;
 use crate::plugin::schema::{Attribute, AttributeKind, Block, NestingMode};
 use crate::plugin::value::Value;
-
-/// Checks one known, non-null value at `path`.
-pub trait Validator: Send + Sync {
-    fn validate(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics);
-}
-
-/// The validators of one attribute (schema values compare equal whatever they hold).
-#[derive(Clone, Default)]
-pub struct Validators(pub Vec<Arc<dyn Validator>>);
-
-impl fmt::Debug for Validators {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Validators({})", self.0.len())
-    }
-}
-
-impl PartialEq for Validators {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.len() == other.0.len()
-    }
-}
 
 struct Custom<F>(F);
 
@@ -99,11 +79,11 @@ pub fn non_empty(summary: &'static str, detail: &'static str) -> Arc<dyn Validat
     })
 }
 
-/// A duration string ("30s", "10m", "1h30m"), parsed with [`crate::plugin::timeouts::parse_duration`].
+/// A duration string ("30s", "10m", "1h30m"), parsed with [`parse_duration`].
 pub fn duration() -> Arc<dyn Validator> {
     custom(|value, path, diags| {
         let Some(text) = value.as_str() else { return };
-        if let Err(e) = crate::plugin::timeouts::parse_duration(text) {
+        if let Err(e) = parse_duration(text) {
             diags.error_at(
                 path.clone(),
                 "Invalid duration",
@@ -129,6 +109,21 @@ pub fn describe(element: &Value) -> String {
         other if other.is_unknown() => "(known after apply)".into(),
         _ => "…".into(),
     }
+}
+
+/// Longer operation timeouts are almost certainly typos (and absurd ones would overflow clocks).
+const MAX_TIMEOUT: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Parses Terraform-style durations ("1h30m", "90s") as well as humantime's ("1h 30m").
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(text.trim()).map_err(|e| e.to_string())?;
+    if d.is_zero() {
+        return Err("the duration must be longer than zero".into());
+    }
+    if d > MAX_TIMEOUT {
+        return Err("the duration must be at most 7 days (168h)".into());
+    }
+    Ok(d)
 }
 
 pub fn is_guid(s: &str) -> bool {

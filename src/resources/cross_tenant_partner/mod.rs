@@ -9,6 +9,7 @@ mod model;
 mod plan;
 mod report;
 pub mod schema;
+mod sections;
 mod state;
 #[cfg(test)]
 mod test_support;

@@ -3,7 +3,7 @@
 //! applications rules. The framework applies them (and the plain one-of and GUID checks) to
 //! known values only; values known after apply always pass.
 
-use super::schema::{AccessRule, Member, Section, Shape};
+use super::sections::{AccessRule, Member, Section, Shape};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::path::AttributePath;
 use crate::plugin::validators::{custom, describe, Validator};

@@ -383,7 +383,7 @@ async fn a_conflict_with_a_readable_partner_is_returned_at_once() {
 }
 
 #[tokio::test]
-async fn create_after_delete_gives_up_with_the_conflict_when_cancelled_or_out_of_time() {
+async fn create_after_delete_stops_when_cancelled_and_gives_up_with_the_conflict_out_of_time() {
     let server = TestServer::start(vec![conflict()]).await;
     let client = client_for(&server).with_retry_policy(slow_policy());
     let body = json!({});
@@ -393,8 +393,9 @@ async fn create_after_delete_gives_up_with_the_conflict_when_cancelled_or_out_of
             .await
     })
     .await;
-    // The wait is cut short; what is reported is still the conflict Graph answered.
-    assert!(error.is_conflict(), "{error}");
+    // The wait is cut short, and said to be: a stop is not an "already exists".
+    assert!(error.is_cancelled() && !error.is_conflict(), "{error}");
+    assert!(!error.create_may_have_happened(), "{error}");
     assert_eq!(server.requests().len(), 1);
 
     // A wait that would pass the deadline is not started.

@@ -7,7 +7,7 @@
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::client::GraphClient;
+use super::client::{cancelled, GraphClient};
 use super::context::OpContext;
 use super::cross_tenant::{IDENTITY_SYNC, PARTNERS};
 use super::error::GraphError;
@@ -51,7 +51,9 @@ impl GraphClient {
                 "graph: 409 creating partner {tenant_id}, which was deleted moments ago; retrying in {wait:?}"
             );
             if !ctx.pause(wait).await {
-                return Err(conflict);
+                // Stopped while waiting out the lag: nothing was created, and this is no
+                // "already exists".
+                return Err(cancelled(&format!("creating partner {tenant_id}"), false));
             }
         }
     }

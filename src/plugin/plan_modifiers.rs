@@ -37,10 +37,13 @@ where
     F: Fn(&Value, &Value) -> bool + Send + Sync,
 {
     fn modify(&self, req: &ModifierRequest<'_>, planned: &mut Value) -> bool {
-        !req.creating
-            && !planned.is_unknown()
-            && !req.prior.semantically_equal(planned)
-            && (self.0)(req.prior, planned)
+        if req.creating {
+            return false;
+        }
+        // A value known only after apply may be a different one: plan the replacement now, or
+        // Terraform would find the plan changed from update to replace at apply time.
+        planned.is_unknown()
+            || (!req.prior.semantically_equal(planned) && (self.0)(req.prior, planned))
     }
 }
 
@@ -241,22 +244,27 @@ mod tests {
     fn replacement_is_asked_for_a_real_change_only() {
         let prior = state(Value::from(T), T, Value::Null);
         for (tenant, replaces) in [
-            (T.to_uppercase(), false),
-            ("00000000-0000-0000-0000-000000000001".to_string(), true),
+            (Value::from(T.to_uppercase()), false),
+            (Value::from("00000000-0000-0000-0000-000000000001"), true),
+            (Value::unknown(), true),
         ] {
-            let config = state(Value::Null, &tenant, Value::Null);
+            let config = Value::object([
+                ("id", Value::Null),
+                ("tenant_id", tenant.clone()),
+                ("trust", Value::Null),
+            ]);
             let mut planned = config.clone();
             let replace = plan_block(&block(), &config, &prior, &mut planned);
             assert_eq!(
                 replace == vec![AttributePath::attr("tenant_id")],
                 replaces,
-                "{tenant}"
+                "{tenant:?}"
             );
             // A replacement is a new object: its computed values are not the old one's.
             assert_eq!(
                 planned.get("id").is_some_and(Value::is_unknown),
                 replaces,
-                "{tenant}"
+                "{tenant:?}"
             );
         }
     }

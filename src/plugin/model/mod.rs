@@ -4,7 +4,7 @@
 //! API ([`from_value`], [`to_value`], [`ModelError`]); `tf` owns the wrapper, `de` reading a
 //! `Value`, `ser` writing one and `conform` shaping it to the schema's [`Type`].
 //!
-//! ```ignore
+//! ```text
 //! #[derive(Serialize, Deserialize)]
 //! struct Model { id: Tf<String>, tenant_id: String, tags: Tf<BTreeMap<String, String>> }
 //! let model: Model = from_value(&plan)?;        // `tenant_id` null or unknown: an error

@@ -172,6 +172,7 @@ fn target_configuration_to_graph(config: &TargetConfiguration) -> Json {
         .map(Vec::as_slice)
         .unwrap_or(&[])
         .iter()
+        .filter_map(Tf::known)
         .map(|t| json!({ "target": text(&t.target), "targetType": text(&t.target_type) }))
         .collect();
     json!({ "accessType": text(&config.access_type), "targets": targets })
@@ -253,10 +254,13 @@ fn target_configuration_from_graph(
         .get("accessType")
         .and_then(Json::as_str)
         .unwrap_or_default();
-    let prior_targets: &[Target] = prior
+    let prior_targets: Vec<Target> = prior
         .and_then(|p| p.targets.known())
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
+        .into_iter()
+        .flatten()
+        .filter_map(Tf::known)
+        .cloned()
+        .collect();
     let mut targets: Vec<Target> = obj
         .get("targets")
         .and_then(Json::as_array)
@@ -286,14 +290,14 @@ fn target_configuration_from_graph(
     sorted_prior.sort();
     sorted_prior.dedup();
     if prior.is_some_and(|p| p.targets.is_known()) && sorted_new == sorted_prior {
-        targets = prior_targets.to_vec();
+        targets = prior_targets;
     } else {
         targets.sort_by(|a, b| (&a.target_type, &a.target).cmp(&(&b.target_type, &b.target)));
     }
     let prior_access = prior.map(|p| &p.access_type);
     Tf::Known(TargetConfiguration {
         access_type: Tf::Known(keep_spelling(access_type, prior_access.into_iter())),
-        targets: Tf::Known(targets),
+        targets: Tf::Known(targets.into_iter().map(Tf::Known).collect()),
     })
 }
 

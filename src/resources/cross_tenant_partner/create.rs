@@ -5,7 +5,8 @@
 use super::convert::{create_body, follow_up_patch};
 use super::model::PartnerModel;
 use super::report::{
-    report, report_already_exists, report_create_interrupted, report_follow_up_missing,
+    report, report_already_exists, report_create_interrupted, report_create_uncertain,
+    report_follow_up_missing,
 };
 use super::schema::SECTIONS;
 use super::state::{remember, state_from_graph, with_computed};
@@ -134,6 +135,10 @@ impl CrossTenantPartner {
                 log::info!("partner {tenant} exists after all; recording it in state");
                 return Ok(partner);
             }
+            // Not readable (yet): a 404 right after a create may be replication lag. Keep the
+            // partner in state so the next plan reads Graph again instead of losing it.
+            report_create_uncertain(diags, tenant, e);
+            return Err(Some(with_computed(planned, None)));
         }
         if e.is_conflict() {
             report_already_exists(diags, tenant, e);

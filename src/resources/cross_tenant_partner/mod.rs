@@ -59,8 +59,15 @@ impl CrossTenantPartner {
         }
     }
 
-    async fn graph(&self, diags: &mut Diagnostics) -> Option<GraphClient> {
-        match self.client.client().await {
+    /// The Graph client, built on first use (cloud discovery may call the network), which
+    /// Ctrl-C interrupts like any other wait.
+    async fn graph(&self, op: &Operation, diags: &mut Diagnostics) -> Option<GraphClient> {
+        let client = tokio::select! {
+            biased;
+            () = op.cancel.cancelled() => Err("Terraform asked the provider to stop (Ctrl-C) before it had connected to Microsoft Graph; nothing was sent.".to_string()),
+            client = self.client.client() => client,
+        };
+        match client {
             Ok(client) => Some(client),
             Err(detail) => {
                 diags.error("Provider not ready", detail);
@@ -127,7 +134,7 @@ impl TypedResource for CrossTenantPartner {
         private: &mut PrivateState,
         diags: &mut Diagnostics,
     ) -> Option<PartnerModel> {
-        let Some(graph) = self.graph(diags).await else {
+        let Some(graph) = self.graph(op, diags).await else {
             return Some(state);
         };
         let (value, attribute) = match &state.id {
@@ -160,7 +167,7 @@ impl TypedResource for CrossTenantPartner {
         private: &mut PrivateState,
         diags: &mut Diagnostics,
     ) -> Option<PartnerModel> {
-        let graph = self.graph(diags).await?;
+        let graph = self.graph(op, diags).await?;
         let tenant = tenant_of(&planned.tenant_id, "tenant_id", diags)?;
         self.create_partner(&graph_op(op), &graph, &tenant, &planned, private, diags)
             .await
@@ -174,7 +181,7 @@ impl TypedResource for CrossTenantPartner {
         private: &mut PrivateState,
         diags: &mut Diagnostics,
     ) -> PartnerModel {
-        let Some(graph) = self.graph(diags).await else {
+        let Some(graph) = self.graph(op, diags).await else {
             return prior;
         };
         let Some(tenant) = tenant_of(&prior.id, "id", diags) else {
@@ -195,7 +202,7 @@ impl TypedResource for CrossTenantPartner {
     }
 
     async fn delete(&self, op: &Operation, prior: PartnerModel, diags: &mut Diagnostics) {
-        let Some(graph) = self.graph(diags).await else {
+        let Some(graph) = self.graph(op, diags).await else {
             return;
         };
         let Some(tenant) = tenant_of(&prior.id, "id", diags) else {

@@ -36,8 +36,9 @@ pub struct PartnerModel {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct TargetConfiguration {
     pub access_type: Tf<String>,
-    /// A set in the schema: order carries no meaning.
-    pub targets: Tf<Vec<Target>>,
+    /// A set in the schema: order carries no meaning. An element may be unknown at plan time
+    /// (a conditional expression), never at apply.
+    pub targets: Tf<Vec<Tf<Target>>>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]

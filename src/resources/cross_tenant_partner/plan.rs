@@ -150,4 +150,27 @@ mod tests {
         });
         assert!(attr(&resp.planned_state, "inbound_trust").is_unknown());
     }
+
+    #[test]
+    fn an_unknown_target_element_plans_and_validates() {
+        let users = Value::object([
+            ("access_type", Value::from("allowed")),
+            ("targets", Value::Set(vec![Value::unknown()])),
+        ]);
+        let b2b = Value::object([("users_and_groups", users), ("applications", Value::Null)]);
+        let mut config = config_of(T, Value::Null);
+        if let Value::Object(m) = &mut config {
+            m.insert("b2b_collaboration_inbound".into(), b2b);
+        }
+        let partner = Typed(CrossTenantPartner::new(GraphHandle::default()));
+        let mut diags = Diagnostics::new();
+        partner.validate(&config, &mut diags);
+        assert!(!diags.has_errors(), "{diags:?}");
+        let resp = plan(PlanRequest {
+            prior_state: Value::Null,
+            proposed_new_state: config.clone(),
+            config,
+        });
+        assert_eq!(attr(&resp.planned_state, "id"), &Value::String(T.into()));
+    }
 }

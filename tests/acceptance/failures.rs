@@ -279,10 +279,11 @@ both_tools!(trace_logs_hold_no_secrets);
 /// (method, path, body, status) of one request, for comparing whole logs.
 type RequestSummary = (String, String, Option<serde_json::Value>, u16);
 
-// 15. The same configuration under Terraform and under OpenTofu produces the same request log.
+// 15. The same configuration under both Terraform versions and under OpenTofu produces the same
+// request log.
 #[test]
-fn terraform_and_tofu_send_the_same_requests() {
-    let logs: Vec<Vec<RequestSummary>> = [Tool::Terraform, Tool::Tofu]
+fn every_cli_sends_the_same_requests() {
+    let logs: Vec<Vec<RequestSummary>> = [Tool::Terraform, Tool::Terraform115, Tool::Tofu]
         .into_iter()
         .map(|tool| {
             let ws = Workspace::new(tool);
@@ -301,7 +302,14 @@ fn terraform_and_tofu_send_the_same_requests() {
                 .collect()
         })
         .collect();
-    assert_eq!(logs[0], logs[1]);
+    assert_eq!(
+        logs[0], logs[1],
+        "Terraform 1.11 and 1.15 sent different requests"
+    );
+    assert_eq!(
+        logs[0], logs[2],
+        "Terraform and OpenTofu sent different requests"
+    );
     assert!(logs[0].len() >= 5);
 }
 

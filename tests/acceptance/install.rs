@@ -76,7 +76,7 @@ fn debug_mode_reattach(tool: Tool) {
     use std::io::BufRead;
     let ws = Workspace::new(tool);
     let host = match tool {
-        Tool::Terraform => "registry.terraform.io",
+        Tool::Terraform | Tool::Terraform115 => "registry.terraform.io",
         Tool::Tofu => "registry.opentofu.org",
     };
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_terraform-provider-azuread"));

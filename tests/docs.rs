@@ -32,7 +32,9 @@ const RESOURCE_META: &[&str] = &[
     "ignore_changes",
     "replace_triggered_by",
 ];
-const IMPORT_KEYS: &[&str] = &["to", "id", "provider", "for_each"];
+const IMPORT_KEYS: &[&str] = &["to", "id", "identity", "provider", "for_each"];
+/// The keys of an import block's `identity` object: the partner's resource identity.
+const IDENTITY_KEYS: &[&str] = &["tenant_id"];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -367,7 +369,7 @@ fn check_hcl(name: &str, text: &str, strict: bool, problems: &mut Vec<String>) {
                 )
             }
             "provider" => Some(arguments.iter().copied().chain(["alias"]).collect()),
-            "import" => Some(IMPORT_KEYS.iter().copied().collect()),
+            "import" => Some(IMPORT_KEYS.iter().chain(IDENTITY_KEYS).copied().collect()),
             "terraform" => None,
             other => {
                 if strict {

@@ -15,6 +15,7 @@ pub mod codec;
 pub mod diagnostics;
 pub mod goplugin;
 pub mod handshake;
+pub mod identity;
 pub mod import;
 pub mod logging;
 pub mod model;

@@ -4,6 +4,7 @@
 //! and observe [`OperationContext::cancel`], which StopProvider triggers.
 
 use crate::plugin::diagnostics::Diagnostics;
+use crate::plugin::identity::IdentitySchema;
 use crate::plugin::path::AttributePath;
 use crate::plugin::private::PrivateState;
 use crate::plugin::schema::Schema;
@@ -47,6 +48,12 @@ pub trait Resource: Send + Sync + 'static {
 
     fn schema(&self) -> &Schema;
 
+    /// The state attributes that identify the remote object (resource identity), if any.
+    /// Terraform 1.12+ stores the identity and can import by it; see [`IdentitySchema`].
+    fn identity_schema(&self) -> Option<&IdentitySchema> {
+        None
+    }
+
     /// Static checks on configuration. Values may be unknown; unknown values must pass.
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
 
@@ -84,8 +91,16 @@ pub trait Resource: Send + Sync + 'static {
 
     async fn delete(&self, ctx: &OperationContext, prior_state: Value, diags: &mut Diagnostics);
 
-    /// Turns an import ID into an initial state; Terraform then calls `read` with it.
+    /// Turns an import ID into an initial state; Terraform then calls `read` with it. An import
+    /// by identity arrives here too, as the ID its identity amounts to
+    /// ([`IdentitySchema::as_import_id`]).
     async fn import(&self, ctx: &OperationContext, id: &str, diags: &mut Diagnostics) -> Value;
+
+    /// The identity of what an import of `id` (which produced `state`) names, before the read
+    /// that follows fills the state in. By default, the identity of `state`.
+    fn import_identity(&self, _id: &str, state: &Value) -> Option<Value> {
+        self.identity_schema()?.from_state(state)
+    }
 }
 
 #[async_trait]

@@ -12,6 +12,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use crate::plugin::diagnostics::Diagnostics;
+use crate::plugin::identity::IdentitySchema;
 use crate::plugin::import::passthrough_state;
 use crate::plugin::model::{from_value, to_value};
 use crate::plugin::path::AttributePath;
@@ -44,6 +45,13 @@ pub trait TypedResource: Send + Sync + 'static {
 
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> &Schema;
+
+    /// The attributes that identify the remote object, if it has a resource identity. With
+    /// one attribute, its value is also accepted as the import ID (so `parse_import_id`
+    /// checks an import by identity too).
+    fn identity_schema(&self) -> Option<&IdentitySchema> {
+        None
+    }
 
     /// The operations the `timeouts` attribute covers, if the schema has one.
     fn timeouts(&self) -> Option<Timeouts> {
@@ -166,6 +174,10 @@ impl<R: TypedResource> Resource for Typed<R> {
         self.0.schema()
     }
 
+    fn identity_schema(&self) -> Option<&IdentitySchema> {
+        self.0.identity_schema()
+    }
+
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         validate_block(&self.0.schema().block, config, diags);
         if let Some(model) = self.model(config, "configuration", diags) {
@@ -273,6 +285,17 @@ impl<R: TypedResource> Resource for Typed<R> {
         if let Some(prior) = self.model(&prior_state, "prior state", diags) {
             self.0.delete(&op, prior, diags).await;
         }
+    }
+
+    /// A one-attribute identity is the import ID, parsed as `parse_import_id` does.
+    fn import_identity(&self, id: &str, state: &Value) -> Option<Value> {
+        let schema = self.0.identity_schema()?;
+        if let Some(identity) = schema.from_state(state) {
+            return Some(identity);
+        }
+        let parsed = self.0.parse_import_id(id).ok()?;
+        let (name, value) = schema.from_import_id(&parsed)?;
+        Some(Value::object([(name, value)]))
     }
 
     async fn import(&self, _ctx: &OperationContext, id: &str, diags: &mut Diagnostics) -> Value {

@@ -1,5 +1,6 @@
 //! Acceptance tests: real `terraform` and real `tofu` drive the provider binary against the
-//! local Graph emulator. Every scenario runs under both tools.
+//! local Graph emulator. Every scenario runs under Terraform 1.11, Terraform 1.15 and OpenTofu
+//! 1.6, except those of features only newer Terraform has (resource identity).
 
 #[path = "harness.rs"]
 pub mod harness;
@@ -24,3 +25,6 @@ mod install;
 
 #[path = "auth.rs"]
 mod auth;
+
+#[path = "identity.rs"]
+mod identity;

@@ -6,6 +6,7 @@ mod values;
 
 mod emulator;
 mod garbage;
+mod identity;
 mod lifecycle;
 mod mtls;
 mod schema;

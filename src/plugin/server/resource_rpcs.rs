@@ -1,6 +1,7 @@
 //! The managed-resource RPCs: validate, upgrade stored state, read, plan, apply (create, update
 //! or delete) and import. Each finds the resource by type name, decodes the values Terraform
-//! sent against the resource's schema, calls the [`Resource`] and encodes its answer.
+//! sent against the resource's schema, calls the [`Resource`] and encodes its answer, with the
+//! object's identity when the resource has one.
 //!
 //! [`Resource`]: crate::plugin::traits::Resource
 
@@ -8,7 +9,7 @@ use super::shared::{decode, encode, log_rpc, ProviderRpc};
 use crate::plugin::codec::decode_json;
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::private::PrivateState;
-use crate::plugin::traits::{ApplyRequest, PlanRequest};
+use crate::plugin::traits::{ApplyRequest, PlanRequest, Resource};
 use crate::plugin::value::Value;
 use crate::proto::tfplugin6 as pb;
 use std::time::Instant;
@@ -71,6 +72,7 @@ pub(super) async fn read_resource(
     let started = Instant::now();
     let mut diags = Diagnostics::new();
     let mut new_state = None;
+    let mut new_identity = None;
     let mut private = PrivateState::from_bytes(&req.private);
     if let Some(r) = rpc.resource(&req.type_name, &mut diags) {
         let ty = r.schema().value_type();
@@ -78,6 +80,7 @@ pub(super) async fn read_resource(
             let ctx = rpc.context();
             let read = r.read(&ctx, state, &mut private, &mut diags).await;
             new_state = encode(&read, &ty, "new state", &mut diags);
+            new_identity = identity_of(r.as_ref(), &read, &mut diags);
         }
     }
     log_rpc("ReadResource", started);
@@ -85,6 +88,7 @@ pub(super) async fn read_resource(
         new_state,
         diagnostics: diags.into_proto(),
         private: private.to_bytes(),
+        new_identity,
         ..Default::default()
     }
 }
@@ -121,6 +125,7 @@ pub(super) async fn plan_resource_change(
                     &mut diags,
                 );
                 resp.planned_state = encode(&plan.planned_state, &ty, "planned state", &mut diags);
+                resp.planned_identity = identity_of(r.as_ref(), &plan.planned_state, &mut diags);
                 resp.requires_replace = plan
                     .requires_replace
                     .iter()
@@ -141,6 +146,7 @@ pub(super) async fn apply_resource_change(
     let started = Instant::now();
     let mut diags = Diagnostics::new();
     let mut new_state = None;
+    let mut new_identity = None;
     let mut private = PrivateState::from_bytes(&req.planned_private);
     if let Some(r) = rpc.resource(&req.type_name, &mut diags) {
         let ty = r.schema().value_type();
@@ -171,11 +177,13 @@ pub(super) async fn apply_resource_change(
                 }
             };
             new_state = encode(&result, &ty, "new state", &mut diags);
+            new_identity = identity_of(r.as_ref(), &result, &mut diags);
         }
     }
     log_rpc("ApplyResourceChange", started);
     pb::apply_resource_change::Response {
         new_state,
+        new_identity,
         private: private.to_bytes(),
         diagnostics: diags.into_proto(),
         ..Default::default()
@@ -191,12 +199,26 @@ pub(super) async fn import_resource_state(
     if let Some(r) = rpc.resource(&req.type_name, &mut diags) {
         let ty = r.schema().value_type();
         let ctx = rpc.context();
-        let state = r.import(&ctx, &req.id, &mut diags).await;
+        let id = match (&req.identity, req.id.is_empty()) {
+            (Some(identity), true) => import_id_from_identity(r.as_ref(), identity, &mut diags),
+            _ => Some(req.id.clone()),
+        };
+        let (state, identity) = match id {
+            Some(id) => {
+                let state = r.import(&ctx, &id, &mut diags).await;
+                let identity = r.import_identity(&id, &state);
+                (state, identity)
+            }
+            None => (Value::Null, None),
+        };
         if !diags.has_errors() {
+            let identity =
+                identity.and_then(|identity| identity_data(r.as_ref(), &identity, &mut diags));
             if let Some(state) = encode(&state, &ty, "imported state", &mut diags) {
                 imported_resources.push(pb::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
                     state: Some(state),
+                    identity,
                     ..Default::default()
                 });
             }
@@ -207,4 +229,61 @@ pub(super) async fn import_resource_state(
         diagnostics: diags.into_proto(),
         deferred: None,
     }
+}
+
+/// The identity of the object `state` describes, for a response: `None` for a resource without
+/// identity, or while the state names no object (a destroyed object, an unknown ID).
+fn identity_of(
+    r: &dyn Resource,
+    state: &Value,
+    diags: &mut Diagnostics,
+) -> Option<pb::ResourceIdentityData> {
+    let identity = r.identity_schema()?.from_state(state)?;
+    identity_data(r, &identity, diags)
+}
+
+fn identity_data(
+    r: &dyn Resource,
+    identity: &Value,
+    diags: &mut Diagnostics,
+) -> Option<pb::ResourceIdentityData> {
+    let ty = r.identity_schema()?.value_type();
+    let identity_data = encode(identity, &ty, "resource identity", diags)?;
+    Some(pb::ResourceIdentityData {
+        identity_data: Some(identity_data),
+    })
+}
+
+/// `import { identity = { ... } }`: the import ID the identity amounts to.
+fn import_id_from_identity(
+    r: &dyn Resource,
+    identity: &pb::ResourceIdentityData,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let Some(schema) = r.identity_schema() else {
+        diags.error(
+            "Import by identity is not supported",
+            format!("{} has no resource identity. Import it by ID instead: `import {{ to = ..., id = \"...\" }}`.", r.type_name()),
+        );
+        return None;
+    };
+    let value = decode(
+        identity.identity_data.as_ref(),
+        &schema.value_type(),
+        "resource identity",
+        diags,
+    )?;
+    let id = schema.as_import_id(&value);
+    if id.is_none() {
+        let names: Vec<&str> = schema.attributes.iter().map(|a| a.name).collect();
+        diags.error(
+            "Incomplete resource identity",
+            format!(
+                "Importing a {} by identity needs {}: give it in the import block's `identity`.",
+                r.type_name(),
+                names.join(", ")
+            ),
+        );
+    }
+    id
 }

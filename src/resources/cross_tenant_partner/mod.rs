@@ -23,6 +23,7 @@ pub use state::parse_import_id;
 
 use crate::graph::{GraphClient, GraphHandle, OpContext};
 use crate::plugin::diagnostics::Diagnostics;
+use crate::plugin::identity::IdentitySchema;
 use crate::plugin::model::Tf;
 use crate::plugin::path::AttributePath;
 use crate::plugin::private::PrivateState;
@@ -46,6 +47,7 @@ const DELETE_CONFLICT_WINDOW: Duration = Duration::from_secs(300);
 
 pub struct CrossTenantPartner {
     schema: Schema,
+    identity: IdentitySchema,
     client: GraphHandle,
     recently_deleted: Mutex<HashMap<String, Instant>>,
 }
@@ -54,6 +56,7 @@ impl CrossTenantPartner {
     pub fn new(client: GraphHandle) -> Self {
         CrossTenantPartner {
             schema: schema::schema(),
+            identity: schema::identity(),
             client,
             recently_deleted: Mutex::new(HashMap::new()),
         }
@@ -117,6 +120,10 @@ impl TypedResource for CrossTenantPartner {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    fn identity_schema(&self) -> Option<&IdentitySchema> {
+        Some(&self.identity)
     }
 
     fn timeouts(&self) -> Option<Timeouts> {

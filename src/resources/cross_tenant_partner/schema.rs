@@ -3,6 +3,7 @@
 
 pub use super::sections::{section, AccessRule, Member, Section, Shape, SECTIONS};
 use super::validate::{section_rules, targets_fit, ACCESS_TYPES, TARGET_TYPES};
+use crate::plugin::identity::IdentitySchema;
 use crate::plugin::plan_modifiers::{
     differs_ignoring_case, requires_replace_if, use_state_for_unknown,
 };
@@ -84,6 +85,14 @@ fn section_attribute(section: &'static Section) -> Attribute {
         Shape::Targets(_) => attribute.validate(section_rules(section)),
         Shape::Flags(_) => attribute,
     }
+}
+
+/// The resource identity: the partner's tenant ID, which is also its import ID.
+pub fn identity() -> IdentitySchema {
+    IdentitySchema::single_guid(
+        "tenant_id",
+        "The partner organisation's Microsoft Entra tenant ID (a GUID).",
+    )
 }
 
 pub fn schema() -> Schema {

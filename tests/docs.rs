@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use terraform_provider_azuread::plugin::schema::{Attribute, AttributeKind};
-use terraform_provider_azuread::provider::schema::ARGUMENTS;
+use terraform_provider_azuread::provider::schema::{ARGUMENTS, RETIRED};
 use terraform_provider_azuread::provider::{CLOUDS, PROVIDER_ADDRESS};
 use terraform_provider_azuread::resources::cross_tenant_partner::parse_import_id;
 use terraform_provider_azuread::resources::cross_tenant_partner::schema::{
@@ -321,6 +321,12 @@ fn check_hcl(name: &str, text: &str, strict: bool, problems: &mut Vec<String>) {
     let attributes = resource_attribute_names();
     let arguments: BTreeSet<&str> = ARGUMENTS.iter().map(|a| a.name).collect();
     let tokens = tokenize(text);
+    // Side by side with hashicorp/azuread: its local name's blocks and resources are its own
+    // (not checked here), and this provider's resources must select theirs with `provider =`.
+    let sources = required_providers(&tokens);
+    let hashicorp = local_names(&sources, "hashicorp/azuread");
+    let ours = local_names(&sources, "entra-xtap/azuread");
+    let hashicorp_has_azuread = hashicorp.contains(&"azuread");
     let mut i = 0;
     while i < tokens.len() {
         let (Token::Ident(kind), line) = &tokens[i] else {
@@ -354,9 +360,15 @@ fn check_hcl(name: &str, text: &str, strict: bool, problems: &mut Vec<String>) {
         }
         let body = &tokens[body_start..j];
         let allowed: Option<BTreeSet<&str>> = match kind.as_str() {
+            "resource" if hashicorp_has_azuread && labels.first() != Some(&RESOURCE_TYPE) => None,
             "resource" => {
                 if labels.first() != Some(&RESOURCE_TYPE) {
                     problems.push(format!("{name}:{line}: resource is not a {RESOURCE_TYPE}"));
+                }
+                if hashicorp_has_azuread && !selects_provider(body, &ours) {
+                    problems.push(format!(
+                        "{name}:{line}: with hashicorp/azuread named `azuread`, a {RESOURCE_TYPE} needs `provider = <this provider's local name>` ({ours:?})"
+                    ));
                 }
                 Some(
                     attributes
@@ -366,6 +378,7 @@ fn check_hcl(name: &str, text: &str, strict: bool, problems: &mut Vec<String>) {
                         .collect(),
                 )
             }
+            "provider" if labels.first().is_some_and(|l| hashicorp.contains(l)) => None,
             "provider" => Some(arguments.iter().copied().chain(["alias"]).collect()),
             "import" => Some(IMPORT_KEYS.iter().copied().collect()),
             "terraform" => None,
@@ -403,4 +416,97 @@ fn assigned_keys(body: &[(Token, usize)]) -> Vec<(String, usize)> {
             _ => None,
         })
         .collect()
+}
+
+/// `(local name, source)` for every `NAME = { source = "..." }` in the text (light: any
+/// `source =` string inside an object assigned to a key).
+fn required_providers(tokens: &[(Token, usize)]) -> Vec<(String, String)> {
+    let mut stack: Vec<Option<String>> = Vec::new();
+    let mut found = Vec::new();
+    for (i, (token, _)) in tokens.iter().enumerate() {
+        let next = |k: usize| tokens.get(i + k).map(|t| &t.0);
+        match token {
+            Token::Punct('{') => {
+                let key = match (i.checked_sub(2).map(|j| &tokens[j].0), tokens.get(i.wrapping_sub(1)).map(|t| &t.0)) {
+                    (Some(Token::Ident(k)), Some(Token::Punct('='))) => Some(k.clone()),
+                    _ => None,
+                };
+                stack.push(key);
+            }
+            Token::Punct('}') => {
+                stack.pop();
+            }
+            Token::Ident(k) if k == "source" && next(1) == Some(&Token::Punct('=')) => {
+                if let (Some(Token::Str(source)), Some(Some(local))) = (next(2), stack.last()) {
+                    found.push((local.clone(), source.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+fn local_names<'a>(sources: &'a [(String, String)], source: &str) -> Vec<&'a str> {
+    sources
+        .iter()
+        .filter(|(_, s)| s.trim_start_matches("registry.terraform.io/") == source)
+        .map(|(l, _)| l.as_str())
+        .collect()
+}
+
+/// Whether the block body has `provider = NAME` (or `NAME.alias`) with NAME in `names`.
+fn selects_provider(body: &[(Token, usize)], names: &[&str]) -> bool {
+    body.windows(3).any(|w| match (&w[0].0, &w[1].0, &w[2].0) {
+        (Token::Ident(k), Token::Punct('='), Token::Ident(v)) if k == "provider" => {
+            names.contains(&v.split('.').next().unwrap_or_default())
+        }
+        _ => false,
+    })
+}
+
+#[test]
+fn the_side_by_side_example_selects_this_provider_explicitly() {
+    let doc = read(INDEX_DOC);
+    let section = doc
+        .split("## Side by side with hashicorp/azuread")
+        .nth(1)
+        .expect("docs/index.md has a side-by-side section")
+        .split("\n## ")
+        .next()
+        .unwrap_or_default();
+    let code = section
+        .split("```terraform\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a worked example");
+    let tokens = tokenize(code);
+    let sources = required_providers(&tokens);
+    assert_eq!(local_names(&sources, "hashicorp/azuread"), ["azuread"]);
+    assert_eq!(local_names(&sources, "entra-xtap/azuread"), ["azuread_xtap"]);
+    assert!(code.contains("provider  = azuread_xtap"), "{code}");
+    assert!(code.contains("resource \"azuread_group\""), "{code}");
+    let mut problems = Vec::new();
+    check_hcl("side-by-side example", code, false, &mut problems);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The same check catches the mix-up it documents.
+    let broken = code.replace("provider  = azuread_xtap\n", "");
+    check_hcl("broken example", &broken, false, &mut problems);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let readme = read("README.md");
+    assert!(
+        readme.contains("provider = azuread_xtap") || readme.contains("provider  = azuread_xtap"),
+        "README.md shows the side-by-side pattern"
+    );
+}
+
+#[test]
+fn index_doc_documents_the_refused_hashicorp_arguments() {
+    let doc = read(INDEX_DOC);
+    for (name, description) in RETIRED {
+        assert!(
+            doc.contains(&format!("- `{name}` (Boolean) {description}")),
+            "{INDEX_DOC}: `{name}` is not in the Schema list"
+        );
+    }
 }

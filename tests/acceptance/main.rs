@@ -24,3 +24,15 @@ mod install;
 
 #[path = "auth.rs"]
 mod auth;
+
+#[path = "release_support.rs"]
+pub mod release_support;
+
+#[path = "mirror.rs"]
+mod mirror;
+
+#[path = "side_by_side.rs"]
+mod side_by_side;
+
+#[path = "release.rs"]
+mod release;

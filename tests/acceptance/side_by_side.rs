@@ -1,0 +1,153 @@
+//! The documented side-by-side setup with hashicorp/azuread (docs/index.md, "Side by side with
+//! hashicorp/azuread"): hashicorp/azuread keeps the local name `azuread`, this provider is
+//! `azuread_xtap`, and its resources say `provider = azuread_xtap`. The test cannot download
+//! hashicorp/azuread, so its source address is given to this same binary: what is checked is
+//! Terraform's routing of two provider configurations, not hashicorp/azuread itself.
+
+use crate::both_tools;
+use crate::harness::*;
+
+const REQUIRED: &str = r#"terraform {
+  required_providers {
+    azuread      = { source = "hashicorp/azuread" }
+    azuread_xtap = { source = "entra-xtap/azuread" }
+  }
+}
+"#;
+
+/// A CLI config whose dev_overrides give both source addresses to the binary under test.
+fn both_addresses(ws: &mut Workspace) {
+    let dir = std::path::Path::new(env!("CARGO_BIN_EXE_terraform-provider-azuread"))
+        .parent()
+        .expect("bin dir")
+        .display()
+        .to_string();
+    let cli = ws.work_dir().parent().expect("root").join("both.tfrc");
+    std::fs::write(
+        &cli,
+        format!("provider_installation {{\n  dev_overrides {{\n    \"entra-xtap/azuread\" = \"{dir}\"\n    \"hashicorp/azuread\"  = \"{dir}\"\n  }}\n  direct {{}}\n}}\n"),
+    )
+    .expect("cli config");
+    ws.set_env("TF_CLI_CONFIG_FILE", &cli.display().to_string());
+}
+
+fn side_by_side_with_hashicorp_azuread(tool: Tool) {
+    let mut ws = Workspace::new(tool);
+    both_addresses(&mut ws);
+    // `stands_in` plays a hashicorp/azuread resource (such as azuread_group): it has no
+    // `provider` argument, so it goes to the provider whose local name is `azuread`.
+    let config = format!(
+        "{REQUIRED}
+provider \"azuread\" {{}}
+
+provider \"azuread_xtap\" {{}}
+
+resource \"azuread_cross_tenant_partner\" \"stands_in\" {{
+  tenant_id = \"{OTHER_TENANT}\"
+}}
+
+resource \"azuread_cross_tenant_partner\" \"contoso\" {{
+  provider  = azuread_xtap
+  tenant_id = \"{TENANT}\"
+
+  inbound_trust = {{
+    is_mfa_accepted = true
+  }}
+}}
+"
+    );
+    std::fs::write(ws.work_dir().join("main.tf"), config).expect("main.tf");
+    ws.apply();
+    assert!(ws.emulator.partner(TENANT).is_some());
+    assert!(ws.emulator.partner(OTHER_TENANT).is_some());
+    let shown = ws.ok(&["show", "-json"]);
+    let json: serde_json::Value = serde_json::from_str(&shown.stdout).expect("show -json");
+    let provider_of = |address: &str| {
+        json.pointer("/values/root_module/resources")
+            .and_then(|r| r.as_array())
+            .and_then(|rs| rs.iter().find(|r| r["address"] == address))
+            .map(|r| r["provider_name"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_default()
+    };
+    let registry = match tool {
+        Tool::Terraform => "registry.terraform.io",
+        Tool::Tofu => "registry.opentofu.org",
+    };
+    assert_eq!(
+        provider_of("azuread_cross_tenant_partner.contoso"),
+        format!("{registry}/entra-xtap/azuread")
+    );
+    assert_eq!(
+        provider_of("azuread_cross_tenant_partner.stands_in"),
+        format!("{registry}/hashicorp/azuread")
+    );
+    ws.assert_plan_empty();
+}
+both_tools!(side_by_side_with_hashicorp_azuread);
+
+/// The likely slip: credentials written only into hashicorp/azuread's block. This provider's
+/// own block is configured separately, and its error says so and names the docs section.
+fn credentials_only_in_the_other_block_point_to_the_docs(tool: Tool) {
+    let mut ws = Workspace::new(tool);
+    both_addresses(&mut ws);
+    for k in ["ARM_TENANT_ID", "ARM_CLIENT_ID", "ARM_CLIENT_SECRET"] {
+        ws.unset_env(k);
+    }
+    ws.set_env("ARM_USE_CLI", "false");
+    let config = format!(
+        "{REQUIRED}
+provider \"azuread\" {{
+  tenant_id     = \"{}\"
+  client_id     = \"{}\"
+  client_secret = \"{}\"
+}}
+
+provider \"azuread_xtap\" {{}}
+
+resource \"azuread_cross_tenant_partner\" \"contoso\" {{
+  provider  = azuread_xtap
+  tenant_id = \"{TENANT}\"
+}}
+",
+        graph_emulator::TEST_TENANT_ID,
+        graph_emulator::TEST_CLIENT_ID,
+        graph_emulator::TEST_CLIENT_SECRET,
+    );
+    std::fs::write(ws.work_dir().join("main.tf"), config).expect("main.tf");
+    let run = ws.run(&["plan", "-no-color"]);
+    assert!(!run.success, "{}", run.combined());
+    let text = run.combined().replace("\n│ ", " ");
+    assert!(text.contains("No usable credentials"), "{text}");
+    assert!(
+        text.contains("Side by side with hashicorp/azuread"),
+        "the error should point to the side-by-side docs:\n{text}"
+    );
+    assert!(
+        !text.contains(graph_emulator::TEST_CLIENT_SECRET),
+        "no secret in output"
+    );
+}
+both_tools!(credentials_only_in_the_other_block_point_to_the_docs);
+
+/// A hashicorp/azuread 1.x argument in this provider's block: the error names it and points to
+/// the side-by-side docs (Terraform would otherwise only say the argument is unexpected).
+fn a_hashicorp_only_argument_points_to_the_docs(tool: Tool) {
+    let ws = Workspace::new(tool);
+    std::fs::write(
+        ws.work_dir().join("main.tf"),
+        format!(
+            "terraform {{\n  required_providers {{\n    azuread = {{ source = \"entra-xtap/azuread\" }}\n  }}\n}}\n\nprovider \"azuread\" {{\n  use_microsoft_graph = true\n}}\n\n{}",
+            partner(TENANT, "")
+        ),
+    )
+    .expect("main.tf");
+    let run = ws.run(&["plan", "-no-color"]);
+    assert!(!run.success, "{}", run.combined());
+    let text = run.combined().replace("\n│ ", " ");
+    assert!(
+        text.contains("use_microsoft_graph is a hashicorp/azuread argument")
+            && text.contains("Side by side with hashicorp/azuread"),
+        "{text}"
+    );
+}
+both_tools!(a_hashicorp_only_argument_points_to_the_docs);

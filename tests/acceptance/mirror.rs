@@ -41,7 +41,7 @@ fn install_from_a_network_mirror(tool: Tool) {
     let release = release();
     let zip = std::fs::read(release.dir.join(zip_name())).expect("release zip");
     let zh = sha256_hex(&zip);
-    let binary = std::fs::read(BINARY).expect("provider binary");
+    let binary = std::fs::read(&release.binary).expect("packaged binary");
     let member = format!("terraform-provider-azuread_v{VERSION}");
     let mirror = Mirror::start(mirror_files(&zip, &zh));
     let ws = workspace_using(tool, &mirror);
@@ -63,7 +63,7 @@ fn install_from_a_network_mirror(tool: Tool) {
         host(tool)
     ));
     assert!(
-        std::fs::read(&installed).ok() == Some(binary.clone()),
+        std::fs::read(&installed).ok().as_deref() == Some(&binary[..]),
         "{} is not the packaged binary",
         installed.display()
     );

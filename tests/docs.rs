@@ -486,22 +486,19 @@ fn the_side_by_side_example_selects_this_provider_explicitly() {
     let tokens = tokenize(code);
     let sources = required_providers(&tokens);
     assert_eq!(local_names(&sources, "hashicorp/azuread"), ["azuread"]);
-    assert_eq!(
-        local_names(&sources, "entra-xtap/azuread"),
-        ["azuread_xtap"]
-    );
-    assert!(code.contains("provider  = azuread_xtap"), "{code}");
+    assert_eq!(local_names(&sources, "entra-xtap/azuread"), ["xtap"]);
+    assert!(code.contains("provider  = xtap"), "{code}");
     assert!(code.contains("resource \"azuread_group\""), "{code}");
     let mut problems = Vec::new();
     check_hcl("side-by-side example", code, false, &mut problems);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     // The same check catches the mix-up it documents.
-    let broken = code.replace("provider  = azuread_xtap\n", "");
+    let broken = code.replace("provider  = xtap\n", "");
     check_hcl("broken example", &broken, false, &mut problems);
     assert_eq!(problems.len(), 1, "{problems:?}");
     let readme = read("README.md");
     assert!(
-        readme.contains("provider = azuread_xtap") || readme.contains("provider  = azuread_xtap"),
+        readme.contains("provider = xtap") || readme.contains("provider  = xtap"),
         "README.md shows the side-by-side pattern"
     );
 }

@@ -48,7 +48,7 @@ pub(super) struct PlanError {
 
 /// Added to the errors that an unconfigured block gives: with hashicorp/azuread in the same
 /// configuration, credentials written into its block do not reach this provider's block.
-pub(super) const SIDE_BY_SIDE_HINT: &str = "If this configuration also uses hashicorp/azuread: each provider block is configured on its own, and credentials set in hashicorp/azuread's block do not reach this provider's (in the documented setup, `provider \"azuread_xtap\"`). Set them in both blocks, or once with ARM_* environment variables. See \"Side by side with hashicorp/azuread\" in the provider documentation (docs/index.md#side-by-side-with-hashicorpazuread).";
+pub(super) const SIDE_BY_SIDE_HINT: &str = "If this configuration also uses hashicorp/azuread: each provider block is configured on its own, and credentials set in hashicorp/azuread's block do not reach this provider's (in the documented setup, `provider \"xtap\"`). Set them in both blocks, or once with ARM_* environment variables. See \"Side by side with hashicorp/azuread\" in the provider documentation (docs/index.md#side-by-side-with-hashicorpazuread).";
 
 /// Picks the credential, or explains (without secrets) why none can be used.
 pub(super) fn plan(settings: &Settings) -> Result<CredentialPlan, PlanError> {

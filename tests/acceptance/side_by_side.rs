@@ -1,6 +1,6 @@
 //! The documented side-by-side setup with hashicorp/azuread (docs/index.md, "Side by side with
 //! hashicorp/azuread"): hashicorp/azuread keeps the local name `azuread`, this provider is
-//! `azuread_xtap`, and its resources say `provider = azuread_xtap`. The test cannot download
+//! `xtap`, and its resources say `provider = xtap`. The test cannot download
 //! hashicorp/azuread, so its source address is given to this same binary: what is checked is
 //! Terraform's routing of two provider configurations, not hashicorp/azuread itself.
 
@@ -10,8 +10,8 @@ use crate::release_support::flat;
 
 const REQUIRED: &str = r#"terraform {
   required_providers {
-    azuread      = { source = "hashicorp/azuread" }
-    azuread_xtap = { source = "entra-xtap/azuread" }
+    azuread = { source = "hashicorp/azuread" }
+    xtap    = { source = "entra-xtap/azuread" }
   }
 }
 "#;
@@ -65,7 +65,7 @@ fn side_by_side_with_hashicorp_azuread(tool: Tool) {
     both_addresses(&mut ws);
     let config = docs_example();
     assert!(
-        config.contains("provider  = azuread_xtap")
+        config.contains("provider  = xtap")
             && config.contains(&format!("tenant_id = \"{TENANT}\"")),
         "{config}"
     );
@@ -115,10 +115,10 @@ provider \"azuread\" {{
   client_secret = \"{}\"
 }}
 
-provider \"azuread_xtap\" {{}}
+provider \"xtap\" {{}}
 
 resource \"azuread_cross_tenant_partner\" \"contoso\" {{
-  provider  = azuread_xtap
+  provider  = xtap
   tenant_id = \"{TENANT}\"
 }}
 ",

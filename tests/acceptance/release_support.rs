@@ -82,7 +82,7 @@ pub struct Gpg {
 }
 
 impl Gpg {
-    pub fn new() -> Gpg {
+    pub fn generate() -> Gpg {
         let home = tempfile::Builder::new()
             .prefix("gpg")
             .tempdir_in("/tmp")
@@ -166,7 +166,7 @@ pub fn release() -> &'static Release {
             eprintln!("strip (binutils) is not available: packaging the unstripped debug binary");
             std::fs::copy(BINARY, &binary).expect("copy binary");
         }
-        let gpg = Gpg::new();
+        let gpg = Gpg::generate();
         let home = gpg.home.path().display().to_string();
         let out = package(
             VERSION,

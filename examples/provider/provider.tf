@@ -2,7 +2,7 @@ terraform {
   required_providers {
     azuread = {
       source  = "entra-xtap/azuread"
-      version = "~> 0.1"
+      version = "~> 0.2"
     }
   }
 }

@@ -3,7 +3,7 @@
 //! the argument and its environment variable.
 
 use super::clouds::CLOUDS;
-use super::schema::{Argument, ARGUMENTS};
+use super::schema::{Argument, ARGUMENTS, RETIRED};
 use super::settings::Settings;
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::path::AttributePath;
@@ -216,6 +216,15 @@ pub fn resolve(
     env: &dyn Fn(&str) -> Option<String>,
     diags: &mut Diagnostics,
 ) -> Option<Settings> {
+    for &(name, _) in RETIRED {
+        if config.get(name).is_some_and(|v| !matches!(v, Value::Null)) {
+            diags.error_at(
+                AttributePath::attr(name),
+                format!("{name} is a hashicorp/azuread argument"),
+                format!("This provider (entra-xtap/azuread) always uses Microsoft Graph and does not take {name}; it comes from hashicorp/azuread 1.x, where 2.0 removed it. Remove it from this block. If the block was meant for hashicorp/azuread, see \"Side by side with hashicorp/azuread\" in the provider documentation (docs/index.md#side-by-side-with-hashicorpazuread): give each provider its own local name and block."),
+            );
+        }
+    }
     let mut r = Resolver { config, env, diags };
     let environment = r.string("environment").unwrap_or_else(|| "global".into());
     let cloud = match CLOUDS.iter().find(|(names, _)| {

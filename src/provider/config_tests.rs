@@ -887,3 +887,23 @@ fn metadata_host_is_a_host_name() {
     let e = env([("ARM_GRAPH_ENDPOINT", "https://127.0.0.1:9")]);
     assert!(ok(&config([]), &e).graph_endpoint_configured);
 }
+
+#[test]
+fn a_retired_hashicorp_argument_names_itself_and_points_to_the_side_by_side_docs() {
+    let mut m = match config([]) {
+        Value::Object(m) => m,
+        _ => unreachable!(),
+    };
+    m.insert("use_microsoft_graph".into(), Value::Bool(true));
+    let d = one_error(&Value::Object(m), &*no_env());
+    assert_eq!(
+        d.summary,
+        "use_microsoft_graph is a hashicorp/azuread argument"
+    );
+    assert!(
+        d.detail.contains("Side by side with hashicorp/azuread"),
+        "{}",
+        d.detail
+    );
+    assert!(d.detail.contains("Remove it"), "{}", d.detail);
+}

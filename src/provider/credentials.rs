@@ -46,6 +46,10 @@ pub(super) struct PlanError {
     pub detail: String,
 }
 
+/// Added to the errors that an unconfigured block gives: with hashicorp/azuread in the same
+/// configuration, credentials written into its block do not reach this provider's block.
+pub(super) const SIDE_BY_SIDE_HINT: &str = "If this configuration also uses hashicorp/azuread: each provider block is configured on its own, and credentials set in hashicorp/azuread's block do not reach this provider's (in the documented setup, `provider \"xtap\"`). Set them in both blocks, or once with ARM_* environment variables. See \"Side by side with hashicorp/azuread\" in the provider documentation (docs/index.md#side-by-side-with-hashicorpazuread).";
+
 /// Picks the credential, or explains (without secrets) why none can be used.
 pub(super) fn plan(settings: &Settings) -> Result<CredentialPlan, PlanError> {
     let tenant = settings.tenant_id.is_some();
@@ -110,7 +114,7 @@ pub(super) fn plan(settings: &Settings) -> Result<CredentialPlan, PlanError> {
     Err(PlanError {
         summary: "No usable credentials for Microsoft Graph",
         detail: format!(
-            "Tried, in order:\n  - {}\n\nConfigure one of them, for example ARM_TENANT_ID, ARM_CLIENT_ID and ARM_CLIENT_SECRET.",
+            "Tried, in order:\n  - {}\n\nConfigure one of them, for example ARM_TENANT_ID, ARM_CLIENT_ID and ARM_CLIENT_SECRET.\n\n{SIDE_BY_SIDE_HINT}",
             skipped.join("\n  - ")
         ),
     })
@@ -222,7 +226,7 @@ impl TokenSource for Explained {
                 status,
                 code,
                 message: format!(
-                    "{message}\n\nThe Azure CLI is tried last; before it:\n  - {}",
+                    "{message}\n\nThe Azure CLI is tried last; before it:\n  - {}\n\n{SIDE_BY_SIDE_HINT}",
                     self.note
                 ),
             },
@@ -332,5 +336,10 @@ mod tests {
             assert!(error.detail.contains(needle), "{needle}: {}", error.detail);
         }
         assert!(!error.detail.contains(SECRET));
+        assert!(
+            error.detail.contains("Side by side with hashicorp/azuread"),
+            "{}",
+            error.detail
+        );
     }
 }

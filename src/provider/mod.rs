@@ -23,6 +23,10 @@ use std::sync::Arc;
 /// Source address printed in debug mode and used in the docs' `required_providers`.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/entra-xtap/azuread";
 
+/// The release version (Cargo.toml's): what `--version` prints, what the User-Agent carries, and
+/// what `scripts/release.sh` packages (`terraform-provider-azuread_vVERSION`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// What ConfigureProvider recorded. The HTTPS client and credential are built at the first
 /// Graph call, because Terraform starts the plugin several times per command and most of those
 /// processes (validate, plan) never call Graph.
@@ -105,8 +109,7 @@ impl Default for AzureadProvider {
 
 fn user_agent(terraform_version: &str, settings: &Settings) -> String {
     let mut ua = format!(
-        "HashiCorp Terraform/{terraform_version} (+https://www.terraform.io) terraform-provider-azuread/{}",
-        env!("CARGO_PKG_VERSION")
+        "HashiCorp Terraform/{terraform_version} (+https://www.terraform.io) terraform-provider-azuread/{VERSION}"
     );
     if let Ok(extra) = std::env::var("AZURE_HTTP_USER_AGENT") {
         if !extra.trim().is_empty() {

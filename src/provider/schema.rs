@@ -80,7 +80,19 @@ pub const ARGUMENTS: &[Argument] = &[
     arg("authority_host", &["ARM_AUTHORITY_HOST", "AZURE_AUTHORITY_HOST"], "Login (authority) host overriding the environment's, e.g. `https://login.microsoftonline.com`. Must use https. Environment: `ARM_AUTHORITY_HOST`, then `AZURE_AUTHORITY_HOST`."),
 ];
 
+/// hashicorp/azuread arguments this provider does not take (its 1.x switches to Microsoft
+/// Graph, which this provider always uses). They are declared so that a block copied from
+/// hashicorp/azuread gets this provider's error, which names the argument and points to the
+/// side-by-side docs, instead of Terraform's bare "unexpected argument".
+pub const RETIRED: &[(&str, &str)] = &[
+    ("use_microsoft_graph", "Not used: a hashicorp/azuread 1.x argument (that provider always uses Microsoft Graph since 2.0, and so does this one). Setting it is an error that says to remove it."),
+    ("enable_msgraph", "Not used: a hashicorp/azuread 1.x beta argument (that provider always uses Microsoft Graph since 2.0, and so does this one). Setting it is an error that says to remove it."),
+];
+
 pub fn schema() -> Schema {
+    let retired = RETIRED
+        .iter()
+        .map(|(name, description)| Attribute::primitive(name, Type::Bool, description).optional());
     let attributes = ARGUMENTS
         .iter()
         .map(|a| {
@@ -92,6 +104,7 @@ pub fn schema() -> Schema {
                 attr
             }
         })
+        .chain(retired)
         .collect();
     Schema {
         version: 0,

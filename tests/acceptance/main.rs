@@ -28,3 +28,15 @@ mod auth;
 
 #[path = "identity.rs"]
 mod identity;
+
+#[path = "release_support.rs"]
+pub mod release_support;
+
+#[path = "mirror.rs"]
+mod mirror;
+
+#[path = "side_by_side.rs"]
+mod side_by_side;
+
+#[path = "release.rs"]
+mod release;

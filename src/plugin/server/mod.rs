@@ -3,8 +3,8 @@
 //!
 //! - `provider_rpcs`: metadata and schemas, validate/configure provider, stop;
 //! - `resource_rpcs`: validate, upgrade, read, plan, apply and import a managed resource;
-//! - `unsupported`: the messages for what this framework does not serve (data sources,
-//!   resource identity, ephemeral and list resources, functions, actions, state stores, ...).
+//! - `data_source_rpcs`: validate and read a data source;
+//! - `unsupported`: the messages for what this framework does not serve (resource identity, ephemeral and list resources, functions, actions, state stores, ...).
 //!   Those RPCs are generated here by one macro per answer: an error diagnostic naming the
 //!   provider, an `UNIMPLEMENTED` status for a server stream, or an empty list.
 //!
@@ -13,6 +13,7 @@
 //! (the service's state, decoding and encoding values against a schema, the RPC log line)
 //! is in `shared`, below them: imports run from this file to the groups to `shared`.
 
+mod data_source_rpcs;
 mod provider_rpcs;
 mod resource_rpcs;
 mod shared;
@@ -115,6 +116,10 @@ impl ProviderService for ProviderRpc {
             apply_resource_change,
             import_resource_state,
         },
+        data_source_rpcs::{
+            validate_data_resource_config,
+            read_data_source,
+        },
         unsupported::{call_function},
     }
 
@@ -124,8 +129,6 @@ impl ProviderService for ProviderRpc {
     }
 
     not_supported! {
-        validate_data_resource_config: "Data sources",
-        read_data_source: "Data sources",
         upgrade_resource_identity: "Resource identity",
         move_resource_state: "Moving state between resource types",
         generate_resource_config: "Provider-side configuration generation",

@@ -87,11 +87,7 @@ fn config(name: Value, timeout: Option<&str>) -> Value {
         Some(t) => Value::object([("read", Value::from(t))]),
         None => Value::Null,
     };
-    Value::object([
-        ("name", name),
-        ("hex", Value::Null),
-        ("timeouts", timeouts),
-    ])
+    Value::object([("name", name), ("hex", Value::Null), ("timeouts", timeouts)])
 }
 
 #[test]

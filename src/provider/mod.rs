@@ -13,10 +13,15 @@ pub use settings::Settings;
 use crate::graph::{self, ClientSource, GraphClient, GraphConfig, GraphHandle};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::schema::Schema;
-use crate::plugin::traits::{OperationContext, Provider, Resource};
+use crate::plugin::traits::{DataSource, OperationContext, Provider, Resource};
 use crate::plugin::typed::Typed;
+use crate::plugin::typed_data::TypedData;
 use crate::plugin::value::Value;
 use crate::resources::cross_tenant_partner::CrossTenantPartner;
+use crate::resources::cross_tenant_partner_data::{
+    CrossTenantPartnerData, CrossTenantPartnersData,
+};
+use crate::resources::cross_tenant_partner_identity_sync::CrossTenantPartnerIdentitySync;
 use async_trait::async_trait;
 use std::sync::Arc;
 
@@ -128,9 +133,19 @@ impl Provider for AzureadProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(Typed(CrossTenantPartner::new(
-            self.client.clone(),
-        )))]
+        vec![
+            Arc::new(Typed(CrossTenantPartner::new(self.client.clone()))),
+            Arc::new(Typed(CrossTenantPartnerIdentitySync::new(
+                self.client.clone(),
+            ))),
+        ]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![
+            Arc::new(TypedData(CrossTenantPartnerData::new(self.client.clone()))),
+            Arc::new(TypedData(CrossTenantPartnersData::new(self.client.clone()))),
+        ]
     }
 
     async fn configure(

@@ -24,3 +24,9 @@ mod install;
 
 #[path = "auth.rs"]
 mod auth;
+
+#[path = "identity_sync.rs"]
+mod identity_sync;
+
+#[path = "data_sources.rs"]
+mod data_sources;

@@ -98,13 +98,18 @@ mod tests {
     fn the_data_source_mirrors_the_resource_computed() {
         let resource = resource_schema();
         let data = partner();
-        for a in &resource.block.attributes {
+        for a in resource
+            .block
+            .attributes
+            .iter()
+            .filter(|a| a.name != "timeouts")
+        {
             let d = data
                 .block
                 .attribute(&a.name)
                 .unwrap_or_else(|| panic!("{} missing", a.name));
             assert_eq!(d.value_type(), a.value_type(), "{}", a.name);
-            if a.name != "tenant_id" && a.name != "timeouts" {
+            if a.name != "tenant_id" {
                 assert!(d.computed && !d.optional && !d.required, "{}", a.name);
             }
         }

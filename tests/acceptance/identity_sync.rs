@@ -169,7 +169,12 @@ fn partner_must_exist_first(tool: Tool) {
     ));
     let run = ws.run(&["apply", "-auto-approve", "-no-color"]);
     assert!(!run.success);
-    let out = run.combined();
+    // Terraform wraps diagnostics: compare with the line breaks undone.
+    let out = run
+        .combined()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(
         out.contains(&format!(
             "Partner {OTHER_TENANT} has no cross-tenant access configuration"

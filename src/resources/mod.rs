@@ -1,3 +1,4 @@
-//! One module per resource type.
+//! One module per resource type, and the sections the cross-tenant ones share.
 
 pub mod cross_tenant_partner;
+pub mod cross_tenant_sections;

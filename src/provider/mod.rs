@@ -16,6 +16,8 @@ use crate::plugin::schema::Schema;
 use crate::plugin::traits::{OperationContext, Provider, Resource};
 use crate::plugin::typed::Typed;
 use crate::plugin::value::Value;
+use crate::resources::cross_tenant_access_default::CrossTenantAccessDefault;
+use crate::resources::cross_tenant_access_policy::CrossTenantAccessPolicy;
 use crate::resources::cross_tenant_partner::CrossTenantPartner;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -37,6 +39,14 @@ struct ClientFactory {
 impl ClientSource for ClientFactory {
     async fn client(&self) -> Result<GraphClient, String> {
         self.client.get_or_init(|| self.build()).await.clone()
+    }
+
+    fn cloud(&self) -> Option<String> {
+        // A discovered cloud (metadata_host) is only known once the client is built.
+        self.settings
+            .metadata_host
+            .is_none()
+            .then(|| self.settings.cloud.name.to_string())
     }
 }
 
@@ -128,9 +138,11 @@ impl Provider for AzureadProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(Typed(CrossTenantPartner::new(
-            self.client.clone(),
-        )))]
+        vec![
+            Arc::new(Typed(CrossTenantPartner::new(self.client.clone()))),
+            Arc::new(Typed(CrossTenantAccessDefault::new(self.client.clone()))),
+            Arc::new(Typed(CrossTenantAccessPolicy::new(self.client.clone()))),
+        ]
     }
 
     async fn configure(

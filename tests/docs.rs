@@ -490,7 +490,7 @@ fn undocumented(doc: &str, schema: &Schema) -> Vec<String> {
     missing
 }
 
-/// The identity-sync resource and the partner data sources: (doc, type, is a data source,
+/// The identity-sync resource and the data sources: (doc, type, is a data source,
 /// example file).
 const FAMILY_DOCS: &[(&str, &str, bool, &str)] = &[
     (
@@ -510,6 +510,12 @@ const FAMILY_DOCS: &[(&str, &str, bool, &str)] = &[
         "azuread_cross_tenant_partners",
         true,
         "examples/data-sources/azuread_cross_tenant_partners/data-source.tf",
+    ),
+    (
+        "docs/data-sources/cross_tenant_access_default.md",
+        "azuread_cross_tenant_access_default",
+        true,
+        "examples/data-sources/azuread_cross_tenant_access_default/data-source.tf",
     ),
 ];
 

@@ -133,3 +133,34 @@ fn reads_after_the_resource_it_depends_on(tool: Tool) {
     ws.assert_plan_empty();
 }
 both_tools!(reads_after_the_resource_it_depends_on);
+
+// The default configuration: the service default first, then what a write made of it.
+fn access_default(tool: Tool) {
+    let ws = Workspace::new(tool);
+    let data = "data \"azuread_cross_tenant_access_default\" \"d\" {}\n";
+    ws.write_config(data);
+    ws.apply();
+    let d = data_values(&ws, "data.azuread_cross_tenant_access_default.d");
+    assert_eq!(d["id"], "default");
+    assert_eq!(d["is_service_default"], true);
+    assert_eq!(
+        d["b2b_collaboration_inbound"]["users_and_groups"]["access_type"],
+        "allowed"
+    );
+    assert!(
+        ws.writes().is_empty()
+            && ws
+                .emulator
+                .request_log()
+                .iter()
+                .all(|r| r.method != "PATCH")
+    );
+    ws.write_config(&format!(
+        "resource \"azuread_cross_tenant_access_default\" \"d\" {{\n  inbound_trust = {{\n    is_mfa_accepted = true\n  }}\n}}\n\ndata \"azuread_cross_tenant_access_default\" \"d\" {{\n  depends_on = [azuread_cross_tenant_access_default.d]\n}}\n"
+    ));
+    ws.apply();
+    let d = data_values(&ws, "data.azuread_cross_tenant_access_default.d");
+    assert_eq!(d["inbound_trust"]["is_mfa_accepted"], true);
+    assert_eq!(d["is_service_default"], false);
+}
+both_tools!(access_default);

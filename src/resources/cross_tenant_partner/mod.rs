@@ -9,13 +9,12 @@ mod model;
 mod plan;
 mod report;
 pub mod schema;
-mod sections;
 mod state;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 mod update;
+#[cfg(test)]
 mod validate;
-mod verify;
 
 pub use convert::{create_body, partner_patch, PartnerPatch};
 pub use model::PartnerModel;

@@ -22,7 +22,7 @@ pub fn partner_attributes() -> Vec<Attribute> {
 }
 
 /// A description of what is read, not of what to configure.
-fn reworded(mut attribute: Attribute) -> Attribute {
+pub fn reworded(mut attribute: Attribute) -> Attribute {
     let sentences: Vec<String> = attribute
         .description
         .split_inclusive(". ")
@@ -30,7 +30,8 @@ fn reworded(mut attribute: Attribute) -> Attribute {
         .filter(|s| {
             !(s.starts_with("Defaults to")
                 || s.starts_with("Optional:")
-                || s.starts_with("Changing it"))
+                || s.starts_with("Changing it")
+                || s.starts_with("Leave it out"))
         })
         .map(|s| {
             if s.starts_with("Omit to inherit") {

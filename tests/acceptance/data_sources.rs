@@ -155,9 +155,9 @@ fn access_default(tool: Tool) {
                 .iter()
                 .all(|r| r.method != "PATCH")
     );
-    ws.write_config(&format!(
-        "resource \"azuread_cross_tenant_access_default\" \"d\" {{\n  inbound_trust = {{\n    is_mfa_accepted = true\n  }}\n}}\n\ndata \"azuread_cross_tenant_access_default\" \"d\" {{\n  depends_on = [azuread_cross_tenant_access_default.d]\n}}\n"
-    ));
+    ws.write_config(
+        "resource \"azuread_cross_tenant_access_default\" \"d\" {\n  inbound_trust = {\n    is_mfa_accepted = true\n  }\n}\n\ndata \"azuread_cross_tenant_access_default\" \"d\" {\n  depends_on = [azuread_cross_tenant_access_default.d]\n}\n",
+    );
     ws.apply();
     let d = data_values(&ws, "data.azuread_cross_tenant_access_default.d");
     assert_eq!(d["inbound_trust"]["is_mfa_accepted"], true);

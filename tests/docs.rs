@@ -8,9 +8,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use terraform_provider_azuread::plugin::schema::{Attribute, AttributeKind};
+use terraform_provider_azuread::plugin::schema::{Attribute, AttributeKind, Schema};
+use terraform_provider_azuread::plugin::traits::Provider;
 use terraform_provider_azuread::provider::schema::ARGUMENTS;
-use terraform_provider_azuread::provider::{CLOUDS, PROVIDER_ADDRESS};
+use terraform_provider_azuread::provider::{AzureadProvider, CLOUDS, PROVIDER_ADDRESS};
 use terraform_provider_azuread::resources::cross_tenant_partner::parse_import_id;
 
 #[path = "docs/side_by_side.rs"]
@@ -204,7 +205,13 @@ fn examples_use_only_known_blocks_and_names() {
         "examples/provider/provider.tf".to_string(),
         format!("{EXAMPLE_DIR}/resource.tf"),
         format!("{EXAMPLE_DIR}/import-by-string-id.tf"),
-    ] {
+    ]
+    .into_iter()
+    .chain(
+        FAMILY_DOCS
+            .iter()
+            .map(|(_, _, _, example)| example.to_string()),
+    ) {
         assert!(names.contains(&expected), "missing example {expected}");
     }
     let mut problems = Vec::new();
@@ -365,8 +372,33 @@ fn check_hcl(name: &str, text: &str, strict: bool, problems: &mut Vec<String>) {
             }
         }
         let body = &tokens[body_start..j];
+        let other_names = match (kind.as_str(), labels.first()) {
+            ("resource", Some(&label)) if label != RESOURCE_TYPE => {
+                Some(schema_names(label, false))
+            }
+            ("data", Some(&label)) => Some(schema_names(label, true)),
+            _ => None,
+        };
         let allowed: Option<BTreeSet<&str>> = match kind.as_str() {
             "resource" if hashicorp_has_azuread && labels.first() != Some(&RESOURCE_TYPE) => None,
+            "resource" | "data" if other_names.is_some() => {
+                match other_names.as_ref().and_then(Option::as_ref) {
+                    Some(names) => Some(
+                        names
+                            .iter()
+                            .map(String::as_str)
+                            .chain(RESOURCE_META.iter().copied())
+                            .collect(),
+                    ),
+                    None => {
+                        problems.push(format!(
+                            "{name}:{line}: {kind} type {:?} is not one this provider has",
+                            labels.first()
+                        ));
+                        None
+                    }
+                }
+            }
             "resource" => {
                 if labels.first() != Some(&RESOURCE_TYPE) {
                     problems.push(format!("{name}:{line}: resource is not a {RESOURCE_TYPE}"));
@@ -385,6 +417,8 @@ fn check_hcl(name: &str, text: &str, strict: bool, problems: &mut Vec<String>) {
                 )
             }
             "provider" if labels.first().is_some_and(|l| hashicorp.contains(l)) => None,
+            // An output's value is an expression: nothing to check by name.
+            "output" => None,
             "provider" => Some(arguments.iter().copied().chain(["alias"]).collect()),
             "import" => Some(IMPORT_KEYS.iter().chain(IDENTITY_KEYS).copied().collect()),
             "terraform" => None,
@@ -422,4 +456,143 @@ fn assigned_keys(body: &[(Token, usize)]) -> Vec<(String, usize)> {
             _ => None,
         })
         .collect()
+}
+
+/// The schema of a resource (`data` false) or data source the provider serves, by type name.
+fn provider_schema(type_name: &str, data: bool) -> Option<Schema> {
+    let provider = AzureadProvider::new();
+    if data {
+        let found = provider
+            .data_sources()
+            .into_iter()
+            .find(|d| d.type_name() == type_name);
+        found.map(|d| d.schema().clone())
+    } else {
+        let found = provider
+            .resources()
+            .into_iter()
+            .find(|r| r.type_name() == type_name);
+        found.map(|r| r.schema().clone())
+    }
+}
+
+/// Every attribute name, nested ones included, of a type the provider serves.
+fn schema_names(type_name: &str, data: bool) -> Option<BTreeSet<String>> {
+    let schema = provider_schema(type_name, data)?;
+    let mut all = Vec::new();
+    walk(&schema.block.attributes, "", &mut all);
+    Some(all.into_iter().map(|(_, a)| a.name.clone()).collect())
+}
+
+/// What `doc` lacks of `schema`: an attribute name, description or nested-schema section.
+fn undocumented(doc: &str, schema: &Schema) -> Vec<String> {
+    let mut all = Vec::new();
+    walk(&schema.block.attributes, "", &mut all);
+    let mut missing = Vec::new();
+    for (path, attr) in &all {
+        if !doc.contains(&format!("`{}`", attr.name)) {
+            missing.push(format!("{path}: name `{}` not mentioned", attr.name));
+        }
+        if !doc.contains(attr.description.as_str()) {
+            missing.push(format!(
+                "{path}: description {:?} not found",
+                attr.description
+            ));
+        }
+        if matches!(attr.kind, AttributeKind::Nested(..)) {
+            let anchor = format!("<a id=\"nestedatt--{}\"></a>", path.replace('.', "--"));
+            if !doc.contains(&anchor) || !doc.contains(&format!("### Nested Schema for `{path}`")) {
+                missing.push(format!("{path}: no nested schema section ({anchor})"));
+            }
+        }
+    }
+    missing
+}
+
+/// The identity-sync resource and the data sources: (doc, type, is a data source,
+/// example file).
+const FAMILY_DOCS: &[(&str, &str, bool, &str)] = &[
+    (
+        "docs/resources/cross_tenant_partner_identity_sync.md",
+        "azuread_cross_tenant_partner_identity_sync",
+        false,
+        "examples/resources/azuread_cross_tenant_partner_identity_sync/resource.tf",
+    ),
+    (
+        "docs/data-sources/cross_tenant_partner.md",
+        "azuread_cross_tenant_partner",
+        true,
+        "examples/data-sources/azuread_cross_tenant_partner/data-source.tf",
+    ),
+    (
+        "docs/data-sources/cross_tenant_partners.md",
+        "azuread_cross_tenant_partners",
+        true,
+        "examples/data-sources/azuread_cross_tenant_partners/data-source.tf",
+    ),
+    (
+        "docs/data-sources/cross_tenant_access_default.md",
+        "azuread_cross_tenant_access_default",
+        true,
+        "examples/data-sources/azuread_cross_tenant_access_default/data-source.tf",
+    ),
+];
+
+#[test]
+fn family_docs_document_every_attribute_and_show_their_example() {
+    let mut problems = Vec::new();
+    for (doc_path, type_name, data, example) in FAMILY_DOCS {
+        let doc = read(doc_path);
+        let schema = provider_schema(type_name, *data)
+            .unwrap_or_else(|| panic!("the provider does not serve {type_name}"));
+        problems.extend(
+            undocumented(&doc, &schema)
+                .into_iter()
+                .map(|m| format!("{doc_path}: {m}")),
+        );
+        for heading in ["## Example Usage", "## Schema"] {
+            if !doc.contains(heading) {
+                problems.push(format!("{doc_path}: lacks {heading:?}"));
+            }
+        }
+        if !doc.contains(read(example).trim()) {
+            problems.push(format!("{doc_path}: does not show {example} verbatim"));
+        }
+        if !doc.contains("| `read` | `5m` |") {
+            problems.push(format!("{doc_path}: the Timeouts table lacks the read row"));
+        }
+        for (i, block) in doc.split("```terraform\n").skip(1).enumerate() {
+            let code = block.split("```").next().unwrap_or_default();
+            check_hcl(
+                &format!("{doc_path} snippet {}", i + 1),
+                code,
+                false,
+                &mut problems,
+            );
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn identity_sync_import_example_uses_both_accepted_id_forms() {
+    let dir = "examples/resources/azuread_cross_tenant_partner_identity_sync";
+    let script = read(&format!("{dir}/import.sh"));
+    let ids: Vec<&str> = script
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("terraform import "))
+        .map(|rest| rest.split_whitespace().nth(1).unwrap_or_default())
+        .collect();
+    assert_eq!(ids.len(), 2, "import.sh should show two imports: {ids:?}");
+    assert!(ids
+        .iter()
+        .any(|id| id.ends_with("/identitySynchronization")));
+    assert!(ids.iter().any(|id| !id.starts_with('/')));
+    let doc = read(FAMILY_DOCS[0].0);
+    for id in ids {
+        assert!(
+            doc.contains(id),
+            "the resource doc does not show the import ID {id}"
+        );
+    }
 }

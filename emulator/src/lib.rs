@@ -193,6 +193,15 @@ impl Emulator {
         true
     }
 
+    /// A partner's identitySynchronization policy as stored, if it has one.
+    pub fn identity_sync(&self, tenant_id: &str) -> Option<Value> {
+        lock(&self.shared.store)
+            .partners
+            .get(&tenant_id.to_ascii_lowercase())
+            .and_then(|partner| partner.identity_sync.clone())
+            .map(Value::Object)
+    }
+
     /// Out-of-band removal of a partner's identitySynchronization policy; true when one existed.
     pub fn remove_identity_sync(&self, tenant_id: &str) -> bool {
         lock(&self.shared.store)

@@ -13,6 +13,12 @@ use super::GraphClient;
 pub trait ClientSource: Send + Sync {
     /// The client, or why there is none, in words for the user.
     async fn client(&self) -> Result<GraphClient, String>;
+
+    /// The name of the Microsoft cloud the provider was configured for (its `environment`,
+    /// e.g. `global`, `usgovernmentl4`, `china`), when known without calling the network.
+    fn cloud(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Shared by the provider and every resource; cheap to clone.
@@ -24,6 +30,12 @@ impl GraphHandle {
     /// second call keeps the first.
     pub fn configure(&self, source: Arc<dyn ClientSource>) {
         let _ = self.0.set(source);
+    }
+
+    /// The configured cloud's name (see [`ClientSource::cloud`]); `None` before configuration
+    /// or when it is only learnt from `metadata_host` discovery.
+    pub fn cloud(&self) -> Option<String> {
+        self.0.get().and_then(|source| source.cloud())
     }
 
     pub async fn client(&self) -> Result<GraphClient, String> {

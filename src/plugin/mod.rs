@@ -31,6 +31,7 @@ pub mod timeouts;
 pub mod tls;
 pub mod traits;
 pub mod typed;
+pub mod typed_data;
 pub mod validators;
 pub mod value;
 
@@ -40,5 +41,7 @@ pub use path::AttributePath;
 pub use private::PrivateState;
 pub use schema::{Attribute, Block, NestingMode, Schema};
 pub use serve::{serve, ServeOptions};
-pub use traits::{ApplyRequest, OperationContext, PlanRequest, PlanResponse, Provider, Resource};
+pub use traits::{
+    ApplyRequest, DataSource, OperationContext, PlanRequest, PlanResponse, Provider, Resource,
+};
 pub use value::{Type, Value};

@@ -3,6 +3,9 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
+use crate::plugin::model::Tf;
 use crate::plugin::schema::{Attribute, NestingMode};
 use crate::plugin::validators::duration;
 pub use crate::plugin::validators::parse_duration;
@@ -19,6 +22,24 @@ pub const CRUD: Timeouts = Timeouts(&[
     ("update", "10m"),
     ("delete", "10m"),
 ]);
+
+/// Read only: the `timeouts` of a data source.
+pub const READ: Timeouts = Timeouts(&[("read", "5m")]);
+
+/// The model of [`READ`]'s attribute, for a data source's model struct.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct ReadTimeout {
+    pub read: Tf<String>,
+}
+
+/// The model of [`CRUD`]'s attribute, for a resource's model struct.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct CrudTimeouts {
+    pub create: Tf<String>,
+    pub read: Tf<String>,
+    pub update: Tf<String>,
+    pub delete: Tf<String>,
+}
 
 impl Timeouts {
     /// The optional `timeouts = { create = "30m", ... }` attribute.

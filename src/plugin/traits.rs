@@ -1,4 +1,4 @@
-//! The traits a provider and its resources implement, and the typed requests they receive.
+//! The traits a provider, its resources and its data sources implement, and the typed requests they receive.
 //!
 //! Values arrive decoded against the schema; handlers report problems through [`Diagnostics`]
 //! and observe [`OperationContext::cancel`], which StopProvider triggers.
@@ -103,11 +103,33 @@ pub trait Resource: Send + Sync + 'static {
     }
 }
 
+/// A data source: reads an object it does not manage.
+#[async_trait]
+pub trait DataSource: Send + Sync + 'static {
+    /// The data source type name, e.g. `example_widget`.
+    fn type_name(&self) -> &'static str;
+
+    fn schema(&self) -> &Schema;
+
+    /// Static checks on configuration. Values may be unknown; unknown values must pass.
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Reads the object `config` names. `config` is wholly known (the server answers a
+    /// configuration with unknown values itself). The result is the whole state: the
+    /// configuration with every computed attribute filled in, never null unless
+    /// `diags` holds an error.
+    async fn read(&self, ctx: &OperationContext, config: Value, diags: &mut Diagnostics) -> Value;
+}
+
 #[async_trait]
 pub trait Provider: Send + Sync + 'static {
     fn schema(&self) -> &Schema;
 
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        Vec::new()
+    }
 
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
 

@@ -13,10 +13,18 @@ pub use settings::Settings;
 use crate::graph::{self, ClientSource, GraphClient, GraphConfig, GraphHandle};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::schema::Schema;
-use crate::plugin::traits::{OperationContext, Provider, Resource};
+use crate::plugin::traits::{DataSource, OperationContext, Provider, Resource};
 use crate::plugin::typed::Typed;
+use crate::plugin::typed_data::TypedData;
 use crate::plugin::value::Value;
+use crate::resources::cross_tenant_access_default::CrossTenantAccessDefault;
+use crate::resources::cross_tenant_access_default_data::CrossTenantAccessDefaultData;
+use crate::resources::cross_tenant_access_policy::CrossTenantAccessPolicy;
 use crate::resources::cross_tenant_partner::CrossTenantPartner;
+use crate::resources::cross_tenant_partner_data::{
+    CrossTenantPartnerData, CrossTenantPartnersData,
+};
+use crate::resources::cross_tenant_partner_identity_sync::CrossTenantPartnerIdentitySync;
 use async_trait::async_trait;
 use std::sync::Arc;
 
@@ -41,6 +49,14 @@ struct ClientFactory {
 impl ClientSource for ClientFactory {
     async fn client(&self) -> Result<GraphClient, String> {
         self.client.get_or_init(|| self.build()).await.clone()
+    }
+
+    fn cloud(&self) -> Option<String> {
+        // A discovered cloud (metadata_host) is only known once the client is built.
+        self.settings
+            .metadata_host
+            .is_none()
+            .then(|| self.settings.cloud.name.to_string())
     }
 }
 
@@ -131,9 +147,24 @@ impl Provider for AzureadProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(Typed(CrossTenantPartner::new(
-            self.client.clone(),
-        )))]
+        vec![
+            Arc::new(Typed(CrossTenantPartner::new(self.client.clone()))),
+            Arc::new(Typed(CrossTenantAccessDefault::new(self.client.clone()))),
+            Arc::new(Typed(CrossTenantAccessPolicy::new(self.client.clone()))),
+            Arc::new(Typed(CrossTenantPartnerIdentitySync::new(
+                self.client.clone(),
+            ))),
+        ]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![
+            Arc::new(TypedData(CrossTenantPartnerData::new(self.client.clone()))),
+            Arc::new(TypedData(CrossTenantPartnersData::new(self.client.clone()))),
+            Arc::new(TypedData(CrossTenantAccessDefaultData::new(
+                self.client.clone(),
+            ))),
+        ]
     }
 
     async fn configure(

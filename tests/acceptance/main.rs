@@ -40,3 +40,9 @@ mod side_by_side;
 
 #[path = "release.rs"]
 mod release;
+
+#[path = "identity_sync.rs"]
+mod identity_sync;
+
+#[path = "data_sources.rs"]
+mod data_sources;

@@ -4,6 +4,7 @@
 mod harness;
 mod values;
 
+mod data_sources;
 mod emulator;
 mod garbage;
 mod identity;

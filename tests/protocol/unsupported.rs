@@ -1,7 +1,7 @@
 //! RPCs this provider does not implement answer with an error diagnostic, not a gRPC error.
 
 use crate::harness::Plugin;
-use crate::values::{errors, raw};
+use crate::values::errors;
 use terraform_provider_azuread::proto::tfplugin6 as pb;
 
 #[track_caller]
@@ -20,18 +20,6 @@ async fn unsupported_rpcs_answer_with_a_diagnostic() {
     let plugin = Plugin::start().await;
     let mut client = plugin.provider().await;
 
-    let read = client
-        .read_data_source(pb::read_data_source::Request {
-            type_name: "azuread_client_config".to_string(),
-            config: Some(raw(&[0x80])),
-            ..Default::default()
-        })
-        .await
-        .expect("ReadDataSource answers")
-        .into_inner();
-    assert_not_supported(&read.diagnostics, "ReadDataSource");
-    assert!(read.state.is_none());
-
     let moved = client
         .move_resource_state(pb::move_resource_state::Request {
             source_provider_address: "registry.terraform.io/hashicorp/azuread".to_string(),
@@ -49,16 +37,6 @@ async fn unsupported_rpcs_answer_with_a_diagnostic() {
         .into_inner();
     assert_not_supported(&moved.diagnostics, "MoveResourceState");
     assert!(moved.target_state.is_none());
-
-    let validate = client
-        .validate_data_resource_config(pb::validate_data_resource_config::Request {
-            type_name: "azuread_client_config".to_string(),
-            config: Some(raw(&[0x80])),
-        })
-        .await
-        .expect("ValidateDataResourceConfig answers")
-        .into_inner();
-    assert_not_supported(&validate.diagnostics, "ValidateDataResourceConfig");
 
     // And the server still answers normally.
     client

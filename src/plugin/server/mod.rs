@@ -4,8 +4,9 @@
 //! - `provider_rpcs`: metadata and schemas, validate/configure provider, stop;
 //! - `resource_rpcs`: validate, upgrade, read, plan, apply and import a managed resource;
 //! - `identity_rpcs`: resource identity schemas and identity upgrades;
-//! - `unsupported`: the messages for what this framework does not serve (data sources,
-//!   ephemeral and list resources, functions, actions, state stores, ...).
+//! - `data_source_rpcs`: validate and read a data source;
+//! - `unsupported`: the messages for what this framework does not serve (ephemeral and list
+//!   resources, functions, actions, state stores, ...).
 //!   Those RPCs are generated here by one macro per answer: an error diagnostic naming the
 //!   provider, an `UNIMPLEMENTED` status for a server stream, or an empty list.
 //!
@@ -14,6 +15,7 @@
 //! (the service's state, decoding and encoding values against a schema, the RPC log line)
 //! is in `shared`, below them: imports run from this file to the groups to `shared`.
 
+mod data_source_rpcs;
 mod identity_rpcs;
 mod provider_rpcs;
 mod resource_rpcs;
@@ -121,6 +123,10 @@ impl ProviderService for ProviderRpc {
             get_resource_identity_schemas,
             upgrade_resource_identity,
         },
+        data_source_rpcs::{
+            validate_data_resource_config,
+            read_data_source,
+        },
         unsupported::{call_function},
     }
 
@@ -129,8 +135,6 @@ impl ProviderService for ProviderRpc {
     }
 
     not_supported! {
-        validate_data_resource_config: "Data sources",
-        read_data_source: "Data sources",
         move_resource_state: "Moving state between resource types",
         generate_resource_config: "Provider-side configuration generation",
         validate_ephemeral_resource_config: "Ephemeral resources",

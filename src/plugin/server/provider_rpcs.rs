@@ -19,9 +19,17 @@ pub(super) async fn get_metadata(
             type_name: name.to_string(),
         })
         .collect();
+    let data_sources = rpc
+        .data_sources
+        .keys()
+        .map(|name| pb::get_metadata::DataSourceMetadata {
+            type_name: name.to_string(),
+        })
+        .collect();
     pb::get_metadata::Response {
         server_capabilities: Some(capabilities()),
         resources,
+        data_sources,
         ..Default::default()
     }
 }
@@ -35,9 +43,15 @@ pub(super) async fn get_provider_schema(
         .iter()
         .map(|(name, r)| (name.to_string(), r.schema().to_proto()))
         .collect();
+    let data_source_schemas = rpc
+        .data_sources
+        .iter()
+        .map(|(name, d)| (name.to_string(), d.schema().to_proto()))
+        .collect();
     pb::get_provider_schema::Response {
         provider: Some(rpc.provider.schema().to_proto()),
         resource_schemas,
+        data_source_schemas,
         server_capabilities: Some(capabilities()),
         ..Default::default()
     }

@@ -1,10 +1,10 @@
 //! What the RPC groups share: [`ProviderRpc`], the service's state (the provider, its resources
-//! by type name, the stop token and the provider's name for messages), and the helpers that
-//! decode and encode values against a schema and log how long an RPC took.
+//! and data sources by type name, the stop token and the provider's name for messages), and
+//! the helpers that decode and encode values against a schema and log how long an RPC took.
 
 use crate::plugin::codec::{decode_dynamic, encode_dynamic};
 use crate::plugin::diagnostics::Diagnostics;
-use crate::plugin::traits::{OperationContext, Provider, Resource};
+use crate::plugin::traits::{DataSource, OperationContext, Provider, Resource};
 use crate::plugin::value::{Type, Value};
 use crate::proto::tfplugin6 as pb;
 use std::collections::HashMap;
@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 pub struct ProviderRpc {
     pub(super) provider: Arc<dyn Provider>,
     pub(super) resources: HashMap<&'static str, Arc<dyn Resource>>,
+    pub(super) data_sources: HashMap<&'static str, Arc<dyn DataSource>>,
     /// Cancelled by StopProvider; replaced afterwards so later operations start uncancelled.
     pub(super) stop: Mutex<CancellationToken>,
     /// How messages name the plugin, e.g. `terraform-provider-example`.
@@ -29,9 +30,15 @@ impl ProviderRpc {
             .into_iter()
             .map(|r| (r.type_name(), r))
             .collect();
+        let data_sources = provider
+            .data_sources()
+            .into_iter()
+            .map(|d| (d.type_name(), d))
+            .collect();
         ProviderRpc {
             provider,
             resources,
+            data_sources,
             stop: Mutex::new(CancellationToken::new()),
             provider_name: provider_name.to_string(),
         }
@@ -55,6 +62,28 @@ impl ProviderRpc {
             diags.error(
                 "Unknown resource type",
                 format!("This provider has no resource type {type_name:?}. Check the resource type name in your configuration."),
+            );
+        }
+        found
+    }
+
+    pub(super) fn data_source(
+        &self,
+        type_name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Arc<dyn DataSource>> {
+        let found = self.data_sources.get(type_name).cloned();
+        if found.is_none() {
+            let mut known: Vec<&str> = self.data_sources.keys().copied().collect();
+            known.sort_unstable();
+            let offered = if known.is_empty() {
+                "It has no data sources.".to_string()
+            } else {
+                format!("Its data sources are {}.", known.join(", "))
+            };
+            diags.error(
+                "Unknown data source type",
+                format!("This provider has no data source type {type_name:?}. {offered} Check the data source type name in your configuration."),
             );
         }
         found

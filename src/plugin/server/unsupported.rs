@@ -1,5 +1,5 @@
 //! The answers for what this framework does not serve. The impl in `server/mod.rs` lists
-//! those RPCs (data sources, resource identity, moving state, config generation, ephemeral and
+//! those RPCs (resource identity, moving state, config generation, ephemeral and
 //! list resources, functions, actions, state stores) and answers each with [`diagnostics`], or
 //! [`unimplemented`] for a server stream; CallFunction is answered here. Every message names
 //! the provider, so the user knows which plugin lacks the feature.
@@ -12,7 +12,7 @@ use tonic::Status;
 /// The response stream of a streaming RPC that is never served.
 pub(super) type NoEvents<T> = tokio_stream::Empty<Result<T, Status>>;
 
-/// One error diagnostic: `what` (e.g. "Data sources") is not supported by this provider.
+/// One error diagnostic: `what` (e.g. "Actions") is not supported by this provider.
 pub(super) fn diagnostics(rpc: &ProviderRpc, what: &str) -> Vec<pb::Diagnostic> {
     let mut d = Diagnostics::new();
     d.error(

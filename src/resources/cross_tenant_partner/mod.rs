@@ -9,17 +9,16 @@ mod model;
 mod plan;
 mod report;
 pub mod schema;
-mod sections;
 mod state;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 mod update;
+#[cfg(test)]
 mod validate;
-mod verify;
 
 pub use convert::{create_body, partner_patch, PartnerPatch};
 pub use model::PartnerModel;
-pub use state::parse_import_id;
+pub use state::{parse_import_id, state_from_graph};
 
 use crate::graph::{GraphClient, GraphHandle, OpContext};
 use crate::plugin::diagnostics::Diagnostics;
@@ -33,7 +32,7 @@ use crate::plugin::typed::{Operation, Plan, TypedResource};
 use async_trait::async_trait;
 use report::{report, report_sync_policy};
 use schema::TIMEOUTS;
-use state::{remember, remembered_devices, state_from_graph, with_computed, PATH_PREFIX};
+use state::{remember, remembered_devices, with_computed, PATH_PREFIX};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;

@@ -2,35 +2,17 @@
 //! Graph request-id, and what to do about it.
 
 use super::state::PATH_PREFIX;
-use crate::graph::{GraphError, PartnerPoll};
+use crate::graph::GraphError;
 use crate::plugin::diagnostics::Diagnostics;
-use crate::plugin::path::AttributePath;
+use crate::resources::cross_tenant_sections::report as sections;
 
 pub fn report(diags: &mut Diagnostics, action: &str, tenant: &str, e: &GraphError) {
-    let advice = if e.is_cancelled() && e.create_may_have_happened() {
-        "Terraform asked the provider to stop (Ctrl-C) after the request had been sent, and \
-         Graph did not answer within the grace period, so it may or may not have taken effect. \
-         The state keeps what was last known; the next plan reads what Graph holds and shows \
-         what is still to do."
-            .to_string()
-    } else if e.is_cancelled() {
-        "Terraform asked the provider to stop (Ctrl-C) before the request was sent; nothing was changed.".to_string()
-    } else if e.is_timeout() {
-        "Increase the matching timeouts value on the resource if Graph is slow or throttling, then run again.".to_string()
-    } else if matches!(e, GraphError::Auth { .. }) {
-        "No access token could be obtained: check the credentials of the sign-in method named above (provider block or ARM_* variables).".to_string()
-    } else {
-        match e.status() {
-            Some(401) => "Graph refused the access token: check that the credentials belong to the tenant being managed (tenant_id / ARM_TENANT_ID) and to the selected cloud (environment).".into(),
-            Some(403) => "The identity needs the Microsoft Graph application permission Policy.ReadWrite.CrossTenantAccess (admin consent), or the Security Administrator role for delegated use.".into(),
-            Some(400) => "Graph rejected the request body; the message names the property. Sections newer than your cloud supports (e.g. tenant_restrictions in national clouds) are a common cause.".into(),
-            _ => "If the problem persists, quote the request-id when contacting Microsoft support.".into(),
-        }
-    };
-    diags.error(
-        format!("Could not {action} cross-tenant access partner {tenant}"),
-        format!("{e}\n\n{advice}"),
-    );
+    sections::report(diags, action, &partner(tenant), e);
+}
+
+/// How diagnostics name a partner.
+pub fn partner(tenant: &str) -> String {
+    format!("cross-tenant access partner {tenant}")
 }
 
 /// A POST answered 409: someone else's partner, or our own earlier attempt that worked.
@@ -96,36 +78,6 @@ pub fn report_follow_up_missing(
             sections.join(", ")
         ),
     );
-}
-
-/// Graph accepted the PATCH but kept showing other values for some sections until the deadline.
-pub fn report_not_applied(
-    diags: &mut Diagnostics,
-    tenant: &str,
-    request_id: &str,
-    sections: &[&str],
-    poll: &PartnerPoll,
-) {
-    let seen = if poll.last.is_some() {
-        "still showed a different value"
-    } else {
-        "could not find the partner"
-    };
-    for section in sections {
-        diags.error_at(
-            AttributePath::attr(section),
-            format!("Graph did not apply the change to {section}"),
-            format!(
-                "Graph accepted the update of cross-tenant access partner {tenant} (PATCH answered \
-                 204, request-id: {request_id}), but after {} read(s) within the update timeout \
-                 it {seen} for {section}. The state now records what Graph holds, so the next \
-                 plan shows the difference again. Run apply again, or raise timeouts.update if \
-                 Graph is slow to show changes; if it persists, quote the request-id to \
-                 Microsoft support.",
-                poll.reads
-            ),
-        );
-    }
 }
 
 /// The delete failed because the partner still has a cross-tenant synchronization policy.

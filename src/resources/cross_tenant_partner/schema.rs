@@ -1,91 +1,21 @@
-//! The `azuread_cross_tenant_partner` schema, built from the SECTIONS table (sections.rs) and
-//! the validators of validate.rs, with the plan behaviour declared on each attribute.
+//! The `azuread_cross_tenant_partner` schema, built from the shared SECTIONS table and section
+//! attributes (`cross_tenant_sections`), with the plan behaviour declared on each attribute.
 
-pub use super::sections::{section, AccessRule, Member, Section, Shape, SECTIONS};
-use super::validate::{section_rules, targets_fit, ACCESS_TYPES, TARGET_TYPES};
 use crate::plugin::identity::IdentitySchema;
 use crate::plugin::plan_modifiers::{
     differs_ignoring_case, requires_replace_if, use_state_for_unknown,
 };
-use crate::plugin::schema::{Attribute, Block, NestingMode, Schema};
+use crate::plugin::schema::{Attribute, Block, Schema};
 use crate::plugin::timeouts::{Timeouts, CRUD};
-use crate::plugin::validators::{guid, non_empty, one_of};
-use crate::plugin::value::{Type, Value};
-
-/// Said of each half of a two-half section.
-const HALF: &str = "Optional: a section needs `users_and_groups`, `applications` or both; a half left out is not sent and reads back as null.";
+use crate::plugin::validators::guid;
+use crate::plugin::value::Type;
+use crate::resources::cross_tenant_sections::schema::section_attribute;
+pub use crate::resources::cross_tenant_sections::{
+    section, AccessRule, Member, Section, Shape, SECTIONS,
+};
 
 pub const TIMEOUTS: Timeouts = CRUD;
 pub const TIMEOUT_OPERATIONS: &[(&str, &str)] = TIMEOUTS.0;
-
-/// A target configuration. In a section with two halves (users and applications) each half is
-/// optional, as Graph's type is: a section needs at least one (checked by validation).
-fn target_configuration(member: &'static Member, only_member: bool) -> Attribute {
-    let target = vec![
-        Attribute::primitive(
-            "target",
-            Type::String,
-            "An object ID (GUID) of a user, group or application, or a reserved keyword: `AllUsers` (with `user`), `AllApplications`, `AllMicrosoftApps` or `Office365` (with `application`).",
-        )
-        .required(),
-        Attribute::primitive("target_type", Type::String, "One of `user`, `group` or `application`.")
-            .required()
-            .validate(one_of("target_type", TARGET_TYPES)),
-    ];
-    let attrs = vec![
-        Attribute::primitive(
-            "access_type",
-            Type::String,
-            "`allowed` or `blocked`: what happens to the listed targets.",
-        )
-        .required()
-        .validate(one_of("access_type", ACCESS_TYPES)),
-        Attribute::nested(
-            "targets",
-            NestingMode::Set,
-            target,
-            "The targets this rule applies to (a set: order does not matter). At least one.",
-        )
-        .required()
-        .validate(non_empty("No targets", "targets must list at least one target, for example { target = \"AllUsers\", target_type = \"user\" }. To inherit the default configuration, remove the whole section instead."))
-        .validate(targets_fit(member.tf)),
-    ];
-    if only_member {
-        return Attribute::nested(member.tf, NestingMode::Single, attrs, member.description)
-            .required();
-    }
-    let description = format!("{} {HALF}", member.description);
-    Attribute::nested(member.tf, NestingMode::Single, attrs, &description).optional()
-}
-
-fn section_attribute(section: &'static Section) -> Attribute {
-    let members = match &section.shape {
-        Shape::Flags(flags) => flags
-            .iter()
-            .map(|m| {
-                Attribute::primitive(m.tf, Type::Bool, m.description)
-                    .optional()
-                    .computed()
-                    .default_value(Value::Bool(false))
-            })
-            .collect(),
-        Shape::Targets(configs) => configs
-            .iter()
-            .map(|member| target_configuration(member, configs.len() == 1))
-            .collect(),
-    };
-    let attribute = Attribute::nested(
-        section.tf,
-        NestingMode::Single,
-        members,
-        section.description,
-    )
-    .optional();
-    match section.shape {
-        Shape::Targets(_) => attribute.validate(section_rules(section)),
-        Shape::Flags(_) => attribute,
-    }
-}
 
 /// The resource identity: the partner's tenant ID, which is also its import ID.
 pub fn identity() -> IdentitySchema {
@@ -112,7 +42,11 @@ pub fn schema() -> Schema {
         .validate(guid("Invalid tenant ID", "a tenant GUID", " Find a tenant's ID from its domain with `az rest --url \"https://graph.microsoft.com/v1.0/tenantRelationships/findTenantInformationByDomainName(domainName='contoso.com')\"`."))
         .plan_modifier(requires_replace_if(differs_ignoring_case)),
     ];
-    attributes.extend(SECTIONS.iter().map(section_attribute));
+    attributes.extend(
+        SECTIONS
+            .iter()
+            .map(|section| section_attribute(section, section.description)),
+    );
     attributes.push(computed(
         "is_service_provider",
         Type::Bool,

@@ -1,15 +1,13 @@
 //! The state this resource records: built from what Graph returns, or from the plan with the
 //! computed values filled in; what private state remembers; and the import ID.
 
-use super::convert::{read_sections, tenant_restrictions_devices};
+use super::convert::read_sections;
 use super::model::PartnerModel;
 use crate::plugin::model::Tf;
-use crate::plugin::private::PrivateState;
+pub use crate::resources::cross_tenant_sections::write::{remember, remembered_devices};
 use serde_json::Value as Json;
 
 pub const PATH_PREFIX: &str = "/policies/crossTenantAccessPolicy/partners/";
-/// Private-state key of Graph's `tenantRestrictions.devices`, which the schema does not model.
-const DEVICES: &str = "tenant_restrictions_devices";
 
 /// Builds the full state from a Graph partner object; `base` supplies what Graph does not hold
 /// (the configured tenant ID spelling and the timeouts).
@@ -60,21 +58,6 @@ pub fn with_computed(planned: &PartnerModel, partner: Option<&Json>) -> PartnerM
     state
 }
 
-/// Remembers what Graph holds beyond the schema, so an update can send it back.
-pub fn remember(private: &mut PrivateState, partner: &Json) {
-    private.set(
-        DEVICES,
-        tenant_restrictions_devices(partner)
-            .cloned()
-            .unwrap_or(Json::Null),
-    );
-}
-
-/// The `tenantRestrictions.devices` value the last read saw, if any.
-pub fn remembered_devices(private: &PrivateState) -> Option<&Json> {
-    private.get(DEVICES)
-}
-
 /// Accepts a bare tenant GUID or the Graph path `/policies/crossTenantAccessPolicy/partners/{id}`.
 pub fn parse_import_id(id: &str) -> Option<String> {
     let id = id.trim();
@@ -90,6 +73,7 @@ pub fn parse_import_id(id: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plugin::private::PrivateState;
     use serde_json::json;
 
     const T: &str = "90e29127-71ad-49c7-9ce8-db3f41ea06f1";

@@ -1,5 +1,5 @@
-//! Whether Graph shows an update: compares a read-back with the planned state, section by
-//! section. A `204` only says Graph accepted the PATCH (azuread#1517 is a setting that was
+//! Whether Graph shows an update of sections (a partner's or the default configuration's):
+//! compares a read-back with the planned state, section by section. A `204` only says Graph accepted the PATCH (azuread#1517 is a setting that was
 //! accepted and not applied), and reads are eventually consistent, so the update handler polls
 //! until this says every changed section is there.
 //!
@@ -8,22 +8,22 @@
 //! as `false` or `null`. Graph documents neither detail, and a false alarm here would fail
 //! every update.
 
-use super::convert::{read_sections, same_half, PartnerPatch};
-use super::model::{PartnerModel, SectionRef};
-use super::schema::Section;
+use super::convert::{read_sections, same_half, SectionPatch};
+use super::model::{SectionModel, SectionRef};
+use super::table::Section;
 use crate::plugin::model::Tf;
 use serde_json::Value as Json;
 
 /// The Terraform names of the `changed` sections whose planned value `partner` does not show.
 /// A half that `sent` removed explicitly (`null`) must read back as removed, whatever the plan
 /// allows elsewhere: that is the one case where a merging PATCH would silently keep old data.
-pub fn sections_not_applied(
+pub fn sections_not_applied<M: SectionModel>(
     partner: &Json,
-    planned: &PartnerModel,
+    planned: &M,
     changed: &[&'static Section],
-    sent: &PartnerPatch,
+    sent: &SectionPatch,
 ) -> Vec<&'static str> {
-    let mut shown = PartnerModel::default();
+    let mut shown = M::default();
     read_sections(partner, planned, &mut shown);
     changed
         .iter()
@@ -38,7 +38,7 @@ pub fn sections_not_applied(
         .collect()
 }
 
-fn removed_halves_gone(section: &Section, partner: &Json, sent: &PartnerPatch) -> bool {
+fn removed_halves_gone(section: &Section, partner: &Json, sent: &SectionPatch) -> bool {
     let Some(Json::Object(sent_section)) = sent.0.get(section.graph) else {
         return true;
     };
@@ -66,6 +66,7 @@ fn shows(in_graph: SectionRef<'_>, planned: SectionRef<'_>) -> bool {
                 }
             })
         }
+        (SectionRef::Providers(shown), SectionRef::Providers(planned)) => shown == planned,
         (SectionRef::Targets(shown), SectionRef::Targets(Tf::Known(halves))) => {
             halves.iter().all(|(name, half)| {
                 if half.is_null() {
@@ -83,13 +84,14 @@ fn shows(in_graph: SectionRef<'_>, planned: SectionRef<'_>) -> bool {
 mod tests {
     use super::*;
     use crate::plugin::value::Value;
-    use crate::resources::cross_tenant_partner::schema::SECTIONS;
     use crate::resources::cross_tenant_partner::test_support::model;
+    use crate::resources::cross_tenant_partner::PartnerModel;
+    use crate::resources::cross_tenant_sections::SECTIONS;
     use serde_json::json;
     use std::collections::BTreeMap;
 
-    fn none() -> PartnerPatch {
-        PartnerPatch(serde_json::Map::new())
+    fn none() -> SectionPatch {
+        SectionPatch(serde_json::Map::new())
     }
 
     fn section(tf: &str) -> &'static Section {

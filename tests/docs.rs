@@ -419,7 +419,10 @@ fn coalesced_reads_are_documented_with_their_numbers() {
         format!("`GATHER_WINDOW` ({} ms)", GATHER_WINDOW.as_millis()),
         format!("`SNAPSHOT_TTL` ({} s)", SNAPSHOT_TTL.as_secs()),
     ] {
-        assert!(architecture.contains(&needle), "docs/architecture.md: {needle}");
+        assert!(
+            architecture.contains(&needle),
+            "docs/architecture.md: {needle}"
+        );
     }
     let resource = read(RESOURCE_DOC);
     for needle in [

@@ -41,8 +41,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    AppRegistration, EmulatorConfig, FederatedCredential, Latency, ManagedIdentity, Switches, ROLE_READ,
-    ROLE_READ_WRITE, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_IDENTITY_HEADER,
+    AppRegistration, EmulatorConfig, FederatedCredential, Latency, ManagedIdentity, Switches,
+    ROLE_READ, ROLE_READ_WRITE, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_IDENTITY_HEADER,
     TEST_MANAGED_IDENTITY_CLIENT_ID, TEST_NOROLE_CLIENT_ID, TEST_NOROLE_CLIENT_SECRET,
     TEST_READER_CLIENT_ID, TEST_READER_CLIENT_SECRET, TEST_TENANT_ID,
 };

@@ -198,8 +198,7 @@ async fn handle(
         path: path.clone(),
     });
     let decision = lock(&shared.faults).decide(route.name(), route.template(), method);
-    let delay =
-        lock(&shared.latency).for_route(route.name(), route.template()) + decision.latency;
+    let delay = lock(&shared.latency).for_route(route.name(), route.template()) + decision.latency;
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }

@@ -374,12 +374,16 @@ async fn list_lag_hides_partners_created_during_it_from_lists_only() {
     let h = start().await;
     let token = h.token().await;
     assert_eq!(
-        h.create(&token, json!({"tenantId": TENANT_A})).await.status(),
+        h.create(&token, json!({"tenantId": TENANT_A}))
+            .await
+            .status(),
         201
     );
     add_fault(&h, json!({"kind": "list_lag", "window_ms": 600_000})).await;
     assert_eq!(
-        h.create(&token, json!({"tenantId": TENANT_B})).await.status(),
+        h.create(&token, json!({"tenantId": TENANT_B}))
+            .await
+            .status(),
         201
     );
     let listed: Value = h
@@ -394,7 +398,11 @@ async fn list_lag_hides_partners_created_during_it_from_lists_only() {
         .iter()
         .filter_map(|p| p["tenantId"].as_str())
         .collect();
-    assert_eq!(ids, [TENANT_A], "created before the fault: listed; during it: not yet");
+    assert_eq!(
+        ids,
+        [TENANT_A],
+        "created before the fault: listed; during it: not yet"
+    );
     let read = h
         .send(Method::GET, &format!("{PARTNERS}/{TENANT_B}"), &token, None)
         .await;

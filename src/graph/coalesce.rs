@@ -172,9 +172,7 @@ impl Coalescer {
                     Some(value) => Step::Found(value),
                     None => Step::Get,
                 },
-                Step::Gather(id, closes, outcome) => {
-                    self.gather(id, closes, outcome, ctx).await?
-                }
+                Step::Gather(id, closes, outcome) => self.gather(id, closes, outcome, ctx).await?,
             };
         }
     }
@@ -313,7 +311,9 @@ impl Coalescer {
             let listed: Listed = match fetch.await {
                 Ok(items) => Ok(Arc::new(this.index(items))),
                 Err(error) => {
-                    log::debug!("graph: shared list failed; reads fall back to their own GETs: {error}");
+                    log::debug!(
+                        "graph: shared list failed; reads fall back to their own GETs: {error}"
+                    );
                     Err(error.to_string())
                 }
             };
@@ -377,4 +377,3 @@ impl Coalescer {
 const LISTING: &str = "GET (shared list of the collection)";
 /// How a wait for other reads is named in a Cancelled or Timeout error.
 const GATHERING: &str = "waiting to share a list with other reads";
-

@@ -1,6 +1,9 @@
 //! Benchmark: `terraform apply` + `terraform destroy` of 100 partners against the emulator, and of
 //! 100 built-in `terraform_data` resources in the same run. Prints both wall times and their ratio,
-//! the provider's peak resident memory, and what the emulator received per partner.
+//! the provider's peak resident memory, what the emulator received per partner, and the CPU time
+//! of the provider processes next to Terraform's (kernel accounting: Terraform starts a small
+//! shell wrapper that runs the provider as its child and records the child's user and system
+//! time with `times` when it exits).
 //!
 //! Run: `cargo bench --bench apply_destroy` (builds the provider in release). Set TF=tofu to
 //! measure OpenTofu instead of Terraform.
@@ -18,6 +21,75 @@ const COUNT: usize = 100;
 const ROUNDS: usize = 5;
 const RATIO_TARGET: f64 = 1.3;
 const PEAK_RSS_TARGET_MIB: f64 = 20.0;
+/// The provider's share of the CPU time of a partner apply+destroy (Terraform + provider).
+const CPU_SHARE_TARGET: f64 = 0.06;
+/// Linux reports children's CPU time in /proc in ticks of 1/100 s (USER_HZ).
+const TICKS_PER_SECOND: f64 = 100.0;
+
+/// CPU seconds (user + system) of this process's children that have exited and been waited
+/// for, with their own waited-for children: here, every `terraform` run and its providers.
+fn children_cpu() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // cutime and cstime are fields 16 and 17 of stat; `rest` starts at field 3.
+    let ticks = |i: usize| {
+        fields
+            .get(i - 3)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(16) + ticks(17)) / TICKS_PER_SECOND
+}
+
+/// Writes `dir/terraform-provider-azuread`, a shell wrapper that runs `provider` as its child and
+/// writes bash's `times` (the shell's own, then its children's user and system time) to a file
+/// of its own in `log`.
+fn write_cpu_wrapper(dir: &Path, provider: &Path, log: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(dir).expect("wrapper dir");
+    let script = dir.join("terraform-provider-azuread");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/bash\n\"{}\" \"$@\"\nstatus=$?\ntimes > \"{}/$$\"\nexit $status\n",
+            provider.display(),
+            log.display()
+        ),
+    )
+    .expect("wrapper");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+/// Sums the wrappers' files: (CPU seconds of the providers, of the wrapper shells, processes).
+fn provider_cpu(log: &Path) -> (f64, f64, usize) {
+    let text: String = std::fs::read_dir(log)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
+        .collect();
+    let seconds = |line: &str| -> f64 {
+        line.split_whitespace()
+            .filter_map(|t| {
+                let (m, s) = t.trim_end_matches('s').split_once('m')?;
+                Some(m.parse::<f64>().ok()? * 60.0 + s.parse::<f64>().ok()?)
+            })
+            .sum()
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let (mut children, mut shells) = (0.0, 0.0);
+    for pair in lines.chunks(2) {
+        if let [shell, child] = pair {
+            shells += seconds(shell);
+            children += seconds(child);
+        }
+    }
+    (children, shells, lines.len() / 2)
+}
 
 fn tool() -> String {
     std::env::var("TF").unwrap_or_else(|_| "terraform".into())
@@ -128,7 +200,10 @@ fn main() {
     let ca = base.path().join("ca.pem");
     emulator.write_ca(&ca).expect("ca");
     let cli = base.path().join("cli.tfrc");
-    let overrides = provider.parent().expect("bin dir").display().to_string();
+    let wrapper = base.path().join("wrapper");
+    let cpu_log = base.path().join("provider-cpu");
+    write_cpu_wrapper(&wrapper, &provider, &cpu_log);
+    let overrides = wrapper.display().to_string();
     std::fs::write(&cli, format!("provider_installation {{\n  dev_overrides {{\n    \"entra-xtap/azuread\" = \"{overrides}\"\n  }}\n  direct {{}}\n}}\n")).expect("cli");
     let env: Vec<(String, String)> = [
         ("TF_CLI_CONFIG_FILE", cli.display().to_string()),
@@ -173,14 +248,19 @@ fn main() {
     let mut builtin = Vec::new();
     let mut apply_counts = BTreeMap::new();
     let mut destroy_counts = BTreeMap::new();
+    let _ = std::fs::remove_dir_all(&cpu_log);
+    std::fs::create_dir_all(&cpu_log).expect("cpu log dir");
+    let mut partner_cpu = 0.0;
     for round in 0..ROUNDS {
         emulator.clear_log();
+        let cpu_before = children_cpu();
         let apply = run(&partners, &env, &["apply", "-auto-approve", "-no-color"]);
         if round == 0 {
             apply_counts = requests_by_route(&emulator.request_log());
         }
         emulator.clear_log();
         let destroy = run(&partners, &env, &["destroy", "-auto-approve", "-no-color"]);
+        partner_cpu += children_cpu() - cpu_before;
         if round == 0 {
             destroy_counts = requests_by_route(&emulator.request_log());
         }
@@ -226,6 +306,24 @@ fn main() {
         "  per partner during destroy: {:.2} GET (Terraform's refresh), {:.2} DELETE",
         per(&destroy_counts, "GET partners/{id}"),
         per(&destroy_counts, "DELETE partners/{id}")
+    );
+    let (provider_s, shells_s, wrapped) = provider_cpu(&cpu_log);
+    let rounds = ROUNDS as f64;
+    let terraform_s = (partner_cpu - provider_s - shells_s).max(0.0);
+    let share = provider_s / (provider_s + terraform_s).max(f64::MIN_POSITIVE);
+    println!(
+        "  CPU per partner apply+destroy (mean of {ROUNDS}): provider {:.3} s over {} processes ({:.1} ms each), {} {:.3} s",
+        provider_s / rounds,
+        wrapped / ROUNDS,
+        provider_s * 1000.0 / wrapped.max(1) as f64,
+        tool(),
+        terraform_s / rounds
+    );
+    println!(
+        "  provider share of that CPU: {:.1} % (target <= {:.0} %) {}",
+        share * 100.0,
+        CPU_SHARE_TARGET * 100.0,
+        verdict(share <= CPU_SHARE_TARGET)
     );
     runtime.block_on(emulator.shutdown());
 }

@@ -596,3 +596,32 @@ fn identity_sync_import_example_uses_both_accepted_id_forms() {
         );
     }
 }
+
+/// The coalesced-read rule is written down with the numbers the code uses.
+#[test]
+fn coalesced_reads_are_documented_with_their_numbers() {
+    use terraform_provider_azuread::graph::{GATHER_WINDOW, LIST_THRESHOLD, SNAPSHOT_TTL};
+    let words = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    let word = |n: u64| words.get(n as usize).copied().unwrap_or("many");
+    let architecture = read("docs/architecture.md");
+    for needle in [
+        format!("`LIST_THRESHOLD` ({LIST_THRESHOLD})"),
+        format!("`GATHER_WINDOW` ({} ms)", GATHER_WINDOW.as_millis()),
+        format!("`SNAPSHOT_TTL` ({} s)", SNAPSHOT_TTL.as_secs()),
+    ] {
+        assert!(
+            architecture.contains(&needle),
+            "docs/architecture.md: {needle}"
+        );
+    }
+    let resource = read(RESOURCE_DOC);
+    for needle in [
+        format!("refreshes {} or more partners", word(LIST_THRESHOLD as u64)),
+        format!("up to {} ms", GATHER_WINDOW.as_millis()),
+        format!("at most {} seconds", word(SNAPSHOT_TTL.as_secs())),
+    ] {
+        assert!(resource.contains(&needle), "{RESOURCE_DOC}: {needle}");
+    }
+}

@@ -118,6 +118,31 @@ pub struct Switches {
     pub nested_nulls: bool,
 }
 
+/// A fixed delay added to every request before it is handled (benchmarks and tests at real
+/// Graph latency). Control requests (`/_emulator/...`) are never delayed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Latency {
+    /// Milliseconds added to every Graph, token and managed-identity request.
+    pub ms: u64,
+    /// Per route (a fault route name such as `partner`, or its path template): milliseconds
+    /// that replace `ms` for that route (0 = no delay).
+    pub routes: std::collections::BTreeMap<String, u64>,
+}
+
+impl Latency {
+    /// The delay for a request on `route` (name) with path template `template`.
+    pub fn for_route(&self, route: &str, template: &str) -> std::time::Duration {
+        let ms = self
+            .routes
+            .get(route)
+            .or_else(|| self.routes.get(template))
+            .copied()
+            .unwrap_or(self.ms);
+        std::time::Duration::from_millis(ms)
+    }
+}
+
 /// Everything the emulator is started with (deserialisable from the `--config` JSON file).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
@@ -138,6 +163,8 @@ pub struct EmulatorConfig {
     pub log_capacity: usize,
     /// Behaviour switches at start-up (and after a reset); all off by default.
     pub switches: Switches,
+    /// Fixed delay per request at start-up (and after a reset); none by default.
+    pub latency: Latency,
 }
 
 impl Default for EmulatorConfig {
@@ -151,6 +178,7 @@ impl Default for EmulatorConfig {
             assertion_skew_secs: 60,
             log_capacity: 100_000,
             switches: Switches::default(),
+            latency: Latency::default(),
         }
     }
 }
@@ -210,6 +238,17 @@ mod tests {
             app.federated_credentials[0].audience,
             "api://AzureADTokenExchange"
         );
+    }
+
+    #[test]
+    fn latency_parses_with_routes_overriding_the_default() {
+        let text = r#"{"latency": {"ms": 100, "routes": {"token": 0, "/msi/token": 7}}}"#;
+        let config: EmulatorConfig = serde_json::from_str(text).expect("parses");
+        let latency = &config.latency;
+        assert_eq!(latency.for_route("partner", "/x").as_millis(), 100);
+        assert_eq!(latency.for_route("token", "/t").as_millis(), 0);
+        assert_eq!(latency.for_route("msi", "/msi/token").as_millis(), 7);
+        assert!(serde_json::from_str::<Latency>(r#"{"millis": 1}"#).is_err());
     }
 
     #[test]

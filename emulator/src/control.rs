@@ -1,11 +1,11 @@
 //! The unauthenticated control API under `/_emulator/` (loopback peers only): request log,
-//! out-of-band partner edits, faults, behaviour switches, reset and counters. Its requests are
+//! out-of-band partner edits, faults, behaviour switches, latency, reset and counters. Its requests are
 //! not logged.
 
 use hyper::Method;
 use serde_json::{json, Map, Value};
 
-use crate::config::Switches;
+use crate::config::{Latency, Switches};
 use crate::faults::FaultSpec;
 use crate::reply::Reply;
 use crate::server::Ctx;
@@ -31,6 +31,7 @@ pub(crate) fn put_partner(shared: &Shared, id: &str, mut object: Map<String, Val
             identity_sync,
             created: None,
             before_update: None,
+            unlisted_until: None,
         },
     );
 }
@@ -129,6 +130,14 @@ pub(crate) fn handle(ctx: &Ctx<'_>) -> Reply {
             shared.reset();
             Reply::empty(204)
         }
+        ["latency"] if m == Method::GET => Reply::json(200, json!(*lock(&shared.latency))),
+        ["latency"] if m == Method::PUT => match serde_json::from_slice::<Latency>(ctx.body) {
+            Ok(latency) => {
+                *lock(&shared.latency) = latency;
+                Reply::empty(204)
+            }
+            Err(e) => error(400, format!("invalid latency: {e}")),
+        },
         ["counters"] if m == Method::GET => Reply::json(200, lock(&shared.log).counters()),
         ["in_flight"] if m == Method::GET => Reply::json(200, json!(shared.in_flight.list())),
         _ => error(404, format!("unknown control route {} {}", m, ctx.path)),

@@ -35,6 +35,9 @@ pub enum FaultKind {
     /// GET of a partner shows it as it was before its last PATCH for `window_ms` after that
     /// PATCH (eventual consistency of updates).
     UpdateLag { window_ms: u64 },
+    /// A partner created (POST) while this fault is active is missing from lists for
+    /// `window_ms` after its create, while GET already finds it (a list that lags behind).
+    ListLag { window_ms: u64 },
     /// Answer a write with 204 No Content without carrying it out (an update Graph accepted
     /// but did not apply).
     IgnoreWrite,
@@ -158,7 +161,8 @@ impl FaultSet {
                 FaultKind::Latency { .. } => None,
                 FaultKind::ReplicationLag { .. }
                 | FaultKind::DeleteLag { .. }
-                | FaultKind::UpdateLag { .. } => continue,
+                | FaultKind::UpdateLag { .. }
+                | FaultKind::ListLag { .. } => continue,
             };
             if action.is_some() && decision.action.is_some() {
                 continue;
@@ -193,6 +197,14 @@ impl FaultSet {
     pub fn update_lag(&self) -> Option<Duration> {
         self.faults.iter().find_map(|f| match f.spec.kind {
             FaultKind::UpdateLag { window_ms } => Some(Duration::from_millis(window_ms)),
+            _ => None,
+        })
+    }
+
+    /// The list-lag window (new partners missing from lists), when such a fault is active.
+    pub fn list_lag(&self) -> Option<Duration> {
+        self.faults.iter().find_map(|f| match f.spec.kind {
+            FaultKind::ListLag { window_ms } => Some(Duration::from_millis(window_ms)),
             _ => None,
         })
     }

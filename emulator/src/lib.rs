@@ -41,8 +41,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    AppRegistration, EmulatorConfig, FederatedCredential, ManagedIdentity, Switches, ROLE_READ,
-    ROLE_READ_WRITE, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_IDENTITY_HEADER,
+    AppRegistration, EmulatorConfig, FederatedCredential, Latency, ManagedIdentity, Switches,
+    ROLE_READ, ROLE_READ_WRITE, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_IDENTITY_HEADER,
     TEST_MANAGED_IDENTITY_CLIENT_ID, TEST_NOROLE_CLIENT_ID, TEST_NOROLE_CLIENT_SECRET,
     TEST_READER_CLIENT_ID, TEST_READER_CLIENT_SECRET, TEST_TENANT_ID,
 };
@@ -249,6 +249,16 @@ impl Emulator {
     /// `sync_delete_status` outside 400..=599 is not checked here; it is answered as 500.
     pub fn set_switches(&self, switches: Switches) {
         *lock(&self.shared.switches) = switches;
+    }
+
+    /// The fixed delay per request in force (same as `GET /_emulator/latency`).
+    pub fn latency(&self) -> Latency {
+        lock(&self.shared.latency).clone()
+    }
+
+    /// Replaces the fixed delay per request (same as `PUT /_emulator/latency`).
+    pub fn set_latency(&self, latency: Latency) {
+        *lock(&self.shared.latency) = latency;
     }
 
     /// Every access token issued so far, so tests can prove none leaks into logs.

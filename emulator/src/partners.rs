@@ -62,7 +62,8 @@ impl View {
 }
 
 /// `GET .../partners`: pages of `switches.page_size` (else `config.page_size`), or a smaller
-/// `$top`, linked by an absolute `@odata.nextLink` carrying `$skiptoken`.
+/// `$top`, linked by an absolute `@odata.nextLink` carrying `$skiptoken`. Partners created
+/// during a `list_lag` fault are left out until its window has passed.
 pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Reply, Reply> {
     authorize(ctx, false)?;
     let top = parse_count(ctx, "$top")?;
@@ -72,14 +73,19 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Reply, Reply> {
     let view = View::of(ctx)?;
     let (items, total) = {
         let store = lock(&ctx.shared.store);
-        let items: Vec<Value> = store
-            .partners
-            .values()
+        let now = Instant::now();
+        let listed = || {
+            store
+                .partners
+                .values()
+                .filter(|p| p.unlisted_until.is_none_or(|until| now >= until))
+        };
+        let items: Vec<Value> = listed()
             .skip(skip)
             .take(page)
             .map(|p| view.render(&p.object, p.identity_sync.as_ref()))
             .collect();
-        (items, store.partners.len())
+        (items, listed().count())
     };
     let mut body = json!({
         "@odata.context": context(ctx, "policies/crossTenantAccessPolicy/partners"),
@@ -135,7 +141,10 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Reply, Reply> {
     if switches.service_provider_forbidden_on_create && body.contains_key(SERVICE_PROVIDER) {
         return Err(forbidden());
     }
-    let lag = lock(&ctx.shared.faults).delete_lag();
+    let (lag, list_lag) = {
+        let faults = lock(&ctx.shared.faults);
+        (faults.delete_lag(), faults.list_lag())
+    };
     let mut store = lock(&ctx.shared.store);
     let recently_deleted =
         lag.is_some_and(|w| store.deleted.get(&id).is_some_and(|t| t.elapsed() < w));
@@ -157,6 +166,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Reply, Reply> {
             identity_sync: None,
             created: Some(Instant::now()),
             before_update: None,
+            unlisted_until: list_lag.map(|window| Instant::now() + window),
         },
     );
     store.deleted.remove(&id);

@@ -1,5 +1,5 @@
-//! The HTTPS server: accept loop, TLS handshake, per-connection hyper service, fault application
-//! (including dropping the connection), request logging and the standard Graph response headers.
+//! The HTTPS server: accept loop, TLS handshake, per-connection hyper service, the fixed latency
+//! and fault application (including dropping the connection), request logging and the standard Graph response headers.
 //! Each received request is handled in a task of its own, so a client that closes the connection
 //! (e.g. during a latency fault) does not cancel it: like a real server, a received write still
 //! takes effect.
@@ -198,8 +198,9 @@ async fn handle(
         path: path.clone(),
     });
     let decision = lock(&shared.faults).decide(route.name(), route.template(), method);
-    if !decision.latency.is_zero() {
-        tokio::time::sleep(decision.latency).await;
+    let delay = lock(&shared.latency).for_route(route.name(), route.template()) + decision.latency;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
     let content_type = ctx.header("content-type").unwrap_or_default();
     let mut entry = LoggedRequest {

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use serde_json::{Map, Value};
 
-use crate::config::{EmulatorConfig, Switches};
+use crate::config::{EmulatorConfig, Latency, Switches};
 use crate::faults::FaultSet;
 use crate::log::RequestLog;
 
@@ -21,6 +21,8 @@ pub(crate) struct StoredPartner {
     /// The object as it was before the last PATCH, and when that PATCH happened (what reads
     /// show during an update-lag fault).
     pub before_update: Option<(Map<String, Value>, Instant)>,
+    /// Lists leave it out until then (created during a `list_lag` fault).
+    pub unlisted_until: Option<Instant>,
 }
 
 /// Directory objects.
@@ -60,6 +62,8 @@ pub(crate) struct Shared {
     pub faults: Mutex<FaultSet>,
     /// The switches in force (start-up value: `config.switches`).
     pub switches: Mutex<Switches>,
+    /// The fixed delay per request in force (start-up value: `config.latency`).
+    pub latency: Mutex<Latency>,
     /// Graph requests received and not answered yet.
     pub in_flight: crate::in_flight::InFlight,
 }
@@ -73,6 +77,7 @@ impl Shared {
     pub fn new(config: EmulatorConfig, base_url: String) -> Shared {
         let capacity = config.log_capacity;
         let switches = config.switches.clone();
+        let latency = config.latency.clone();
         Shared {
             config,
             base_url,
@@ -82,17 +87,19 @@ impl Shared {
             log: Mutex::new(RequestLog::new(capacity)),
             faults: Mutex::new(FaultSet::default()),
             switches: Mutex::new(switches),
+            latency: Mutex::new(latency),
             in_flight: Default::default(),
         }
     }
 
-    /// Resets objects, log and faults, and restores the start-up switches (issued tokens stay
-    /// valid).
+    /// Resets objects, log and faults, and restores the start-up switches and latency (issued
+    /// tokens stay valid).
     pub fn reset(&self) {
         *lock(&self.store) = Store::new();
         lock(&self.log).clear();
         lock(&self.faults).clear();
         *lock(&self.switches) = self.config.switches.clone();
+        *lock(&self.latency) = self.config.latency.clone();
     }
 
     /// The switches in force.

@@ -1,5 +1,5 @@
 //! Fault injection: throttling with and without Retry-After, 500/503, dropped connections,
-//! seeded probability, replication lag, delete lag, update lag and ignored writes (latency: latency.rs).
+//! seeded probability, replication lag, delete lag, update lag, list lag and ignored writes (latency: latency.rs).
 
 mod common;
 
@@ -367,4 +367,44 @@ async fn ignored_write_answers_204_and_changes_nothing() {
         body["inboundTrust"]["isMfaAccepted"], true,
         "the fault was used up"
     );
+}
+
+#[tokio::test]
+async fn list_lag_hides_partners_created_during_it_from_lists_only() {
+    let h = start().await;
+    let token = h.token().await;
+    assert_eq!(
+        h.create(&token, json!({"tenantId": TENANT_A}))
+            .await
+            .status(),
+        201
+    );
+    add_fault(&h, json!({"kind": "list_lag", "window_ms": 600_000})).await;
+    assert_eq!(
+        h.create(&token, json!({"tenantId": TENANT_B}))
+            .await
+            .status(),
+        201
+    );
+    let listed: Value = h
+        .send(Method::GET, PARTNERS, &token, None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let ids: Vec<&str> = listed["value"]
+        .as_array()
+        .expect("value")
+        .iter()
+        .filter_map(|p| p["tenantId"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [TENANT_A],
+        "created before the fault: listed; during it: not yet"
+    );
+    let read = h
+        .send(Method::GET, &format!("{PARTNERS}/{TENANT_B}"), &token, None)
+        .await;
+    assert_eq!(read.status(), 200, "a GET finds it already");
 }

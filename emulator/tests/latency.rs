@@ -1,4 +1,5 @@
-//! Latency faults: the added delay, and writes that still take effect when the client gives up
+//! Latency: the fixed delay per request (config, per route, control API; never on control
+//! requests), latency faults, and writes that still take effect when the client gives up
 //! (closes the connection) while the request is being delayed.
 
 mod common;
@@ -67,4 +68,61 @@ async fn write_delayed_by_latency_survives_client_abort() {
         .send(Method::GET, &format!("{PARTNERS}/{TENANT_A}"), &token, None)
         .await;
     assert_eq!(resp.status(), 200);
+}
+
+/// Runs `send` and returns how long it took.
+async fn timed<F: std::future::Future<Output = reqwest::Response>>(send: F) -> Duration {
+    let started = Instant::now();
+    let resp = send.await;
+    assert!(resp.status().is_success(), "{}", resp.status());
+    started.elapsed()
+}
+
+#[tokio::test]
+async fn fixed_latency_delays_every_request_but_control_ones() {
+    let mut config = graph_emulator::EmulatorConfig::for_tests();
+    config.latency.ms = 300;
+    let h = start_with(config).await;
+    // The token request (sign-in) is delayed like Graph's.
+    let started = Instant::now();
+    let token = h.token().await;
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    let list = timed(h.send(Method::GET, PARTNERS, &token, None)).await;
+    assert!(list >= Duration::from_millis(300), "{list:?}");
+    // The control API answers at once, so tests can act while Graph requests are slowed.
+    let control = timed(h.control(Method::GET, "/latency", None)).await;
+    assert!(control < Duration::from_millis(300), "{control:?}");
+    assert_eq!(h.emu.latency().ms, 300);
+}
+
+#[tokio::test]
+async fn latency_per_route_and_through_the_control_api() {
+    let h = start().await;
+    let token = h.token().await;
+    let set = h
+        .control(
+            Method::PUT,
+            "/latency",
+            Some(json!({"ms": 250, "routes": {"partners": 0}})),
+        )
+        .await;
+    assert_eq!(set.status(), 204);
+    let shown: Value = h
+        .control(Method::GET, "/latency", None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(shown, json!({"ms": 250, "routes": {"partners": 0}}));
+    let created = timed(h.create(&token, json!({"tenantId": TENANT_A}))).await;
+    assert!(created < Duration::from_millis(250), "{created:?}");
+    let read = timed(h.send(Method::GET, &format!("{PARTNERS}/{TENANT_A}"), &token, None)).await;
+    assert!(read >= Duration::from_millis(250), "{read:?}");
+    let bad = h
+        .control(Method::PUT, "/latency", Some(json!({"milliseconds": 1})))
+        .await;
+    assert_eq!(bad.status(), 400);
+    // A reset restores the start-up value (none).
+    assert_eq!(h.control(Method::POST, "/reset", None).await.status(), 204);
+    assert_eq!(h.emu.latency(), graph_emulator::Latency::default());
 }

@@ -8,6 +8,7 @@ use tokio::time::{sleep_until, Instant};
 use url::Url;
 
 use super::auth::TokenSource;
+use super::coalesce::Coalescer;
 use super::context::OpContext;
 use super::envelope::http_failure;
 use super::error::GraphError;
@@ -36,6 +37,8 @@ struct ClientInner {
     http: reqwest::Client,
     tokens: Arc<dyn TokenSource>,
     retry: RetryPolicy,
+    /// Partner reads of this process, coalesced into lists when they arrive together.
+    partner_reads: Arc<Coalescer>,
 }
 
 impl GraphClient {
@@ -46,6 +49,7 @@ impl GraphClient {
                 http,
                 tokens,
                 retry: RetryPolicy::default(),
+                partner_reads: Arc::new(Coalescer::new("tenantId")),
             }),
         }
     }
@@ -59,6 +63,7 @@ impl GraphClient {
                 http: inner.http.clone(),
                 tokens: inner.tokens.clone(),
                 retry,
+                partner_reads: inner.partner_reads.clone(),
             }),
         }
     }
@@ -69,6 +74,10 @@ impl GraphClient {
 
     pub(crate) fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
+    }
+
+    pub(super) fn partner_reads(&self) -> &Arc<Coalescer> {
+        &self.inner.partner_reads
     }
 
     pub(super) fn http(&self) -> &reqwest::Client {

@@ -12,6 +12,7 @@
 
 pub mod auth;
 mod client;
+mod coalesce;
 mod context;
 mod cross_tenant;
 mod endpoint;
@@ -27,6 +28,8 @@ mod tls;
 #[cfg(test)]
 mod client_tests;
 #[cfg(test)]
+mod coalesce_tests;
+#[cfg(test)]
 mod endpoint_tests;
 #[cfg(test)]
 mod test_server;
@@ -39,6 +42,7 @@ pub use auth::{
     TokenFetcher, TokenSource, DEFAULT_IMDS_ENDPOINT,
 };
 pub use client::{GraphClient, GraphConfig};
+pub use coalesce::{GATHER_WINDOW, LIST_THRESHOLD, SNAPSHOT_TTL};
 pub use context::OpContext;
 pub use cross_tenant::{DEFAULT_POLICY, IDENTITY_SYNC, PARTNERS, POLICY, RESET_TO_SYSTEM_DEFAULT};
 pub use endpoint::{Collection, Object, Singleton};

@@ -1,6 +1,8 @@
 //! Cross-tenant access partner calls: `/policies/crossTenantAccessPolicy/partners[/{tenantId}]`,
-//! thin wrappers over the endpoint layer, plus the one partner-specific rule: a 409 on create
-//! right after a delete of the same partner is Graph still finishing that delete.
+//! thin wrappers over the endpoint layer, plus the partner-specific rules: a 409 on create
+//! right after a delete of the same partner is Graph still finishing that delete, and refresh
+//! reads are coalesced into one list when many arrive together (`read_partner`, `coalesce.rs`),
+//! which every partner write here invalidates.
 //!
 //! Bodies stay `serde_json::Value` here; the typed model and conversion live in `resources/`.
 
@@ -17,9 +19,13 @@ use super::read_back::ReadBack;
 pub type PartnerPoll = ReadBack;
 
 impl GraphClient {
-    /// `POST .../partners`; Graph answers 201 with the new partner.
+    /// `POST .../partners`; Graph answers 201 with the new partner. Like every partner write,
+    /// it drops what coalesced reads listed (before, and again once Graph has answered).
     pub async fn create_partner(&self, body: &Value, ctx: &OpContext) -> Result<Value, GraphError> {
-        self.create(&PARTNERS, body, ctx).await
+        self.partner_reads().invalidate();
+        let created = self.create(&PARTNERS, body, ctx).await;
+        self.partner_reads().invalidate();
+        created
     }
 
     /// [`Self::create_partner`], retrying a 409 while it looks like Graph is still finishing a
@@ -63,6 +69,25 @@ impl GraphClient {
         self.list(&PARTNERS, ctx).await
     }
 
+    /// A partner as a refresh reads it (`None` = 404): with its own GET, or from one shared
+    /// list of all partners when many reads arrive together (`coalesce.rs` has the rule). A
+    /// partner absent from the list is read with its own GET, so a 404 still decides.
+    pub async fn read_partner(
+        &self,
+        tenant_id: &str,
+        ctx: &OpContext,
+    ) -> Result<Option<Value>, GraphError> {
+        let lister = self.clone();
+        self.partner_reads()
+            .read(
+                tenant_id,
+                ctx,
+                || self.get_partner(tenant_id, ctx),
+                move |budget| async move { lister.list_partners(&budget).await },
+            )
+            .await
+    }
+
     /// `GET .../partners/{tenantId}`; `None` when Graph says 404.
     pub async fn get_partner(
         &self,
@@ -90,7 +115,10 @@ impl GraphClient {
         patch: &Value,
         ctx: &OpContext,
     ) -> Result<String, GraphError> {
-        self.patch(&PARTNERS.item(tenant_id), patch, ctx).await
+        self.partner_reads().invalidate();
+        let patched = self.patch(&PARTNERS.item(tenant_id), patch, ctx).await;
+        self.partner_reads().invalidate();
+        patched
     }
 
     /// Reads the partner until `settled` accepts what Graph shows (reads are eventually
@@ -122,6 +150,9 @@ impl GraphClient {
         tenant_id: &str,
         ctx: &OpContext,
     ) -> Result<bool, GraphError> {
-        self.delete(&PARTNERS.item(tenant_id), ctx).await
+        self.partner_reads().invalidate();
+        let deleted = self.delete(&PARTNERS.item(tenant_id), ctx).await;
+        self.partner_reads().invalidate();
+        deleted
     }
 }

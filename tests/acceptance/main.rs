@@ -46,3 +46,6 @@ mod identity_sync;
 
 #[path = "data_sources.rs"]
 mod data_sources;
+
+#[path = "refresh.rs"]
+mod refresh;

@@ -150,7 +150,7 @@ impl TypedResource for CrossTenantPartner {
         let Some(tenant) = tenant_of(value, attribute, diags) else {
             return Some(state);
         };
-        match graph.get_partner(&tenant, &graph_op(op)).await {
+        match graph.read_partner(&tenant, &graph_op(op)).await {
             Ok(Some(partner)) => {
                 remember(private, &partner);
                 Some(state_from_graph(&partner, &state))

@@ -91,7 +91,7 @@ impl TypedDataSource for CrossTenantPartnerData {
     ) -> Option<PartnerData> {
         let tenant = config.tenant_id.known()?.clone();
         let graph = graph(&self.client, op, diags).await?;
-        match graph.get_partner(&tenant, &graph_op(op)).await {
+        match graph.read_partner(&tenant, &graph_op(op)).await {
             Ok(Some(partner)) => {
                 let mut read = attributes(&partner, Some(&tenant));
                 read.remove("tenant_id");

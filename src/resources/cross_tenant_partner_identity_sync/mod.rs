@@ -10,6 +10,7 @@ use crate::graph::{
     GraphClient, GraphError, GraphHandle, Object, OpContext, IDENTITY_SYNC, PARTNERS,
 };
 use crate::plugin::diagnostics::Diagnostics;
+use crate::plugin::identity::IdentitySchema;
 use crate::plugin::model::Tf;
 use crate::plugin::path::AttributePath;
 use crate::plugin::private::PrivateState;
@@ -27,6 +28,7 @@ const PATH: &str =
 
 pub struct CrossTenantPartnerIdentitySync {
     schema: Schema,
+    identity: IdentitySchema,
     client: GraphHandle,
 }
 
@@ -34,6 +36,8 @@ impl CrossTenantPartnerIdentitySync {
     pub fn new(client: GraphHandle) -> Self {
         Self {
             schema: schema::schema(),
+            // The same identity as its partner's: one sync policy per partner.
+            identity: crate::resources::cross_tenant_partner::schema::identity(),
             client,
         }
     }
@@ -115,6 +119,10 @@ impl TypedResource for CrossTenantPartnerIdentitySync {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    fn identity_schema(&self) -> Option<&IdentitySchema> {
+        Some(&self.identity)
     }
 
     fn timeouts(&self) -> Option<Timeouts> {

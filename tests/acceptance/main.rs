@@ -24,3 +24,6 @@ mod install;
 
 #[path = "auth.rs"]
 mod auth;
+
+#[path = "singletons.rs"]
+mod singletons;

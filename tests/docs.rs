@@ -420,8 +420,10 @@ use terraform_provider_azuread::resources::{
     cross_tenant_access_default, cross_tenant_access_policy,
 };
 
-/// Each singleton's type, docs page, examples directory and schema.
-const SINGLETONS: &[(&str, &str, &str, fn() -> Schema)] = &[
+/// A singleton's type, docs page, examples directory and schema.
+type Singleton = (&'static str, &'static str, &'static str, fn() -> Schema);
+
+const SINGLETONS: &[Singleton] = &[
     (
         cross_tenant_access_default::TYPE_NAME,
         "docs/resources/cross_tenant_access_default.md",
@@ -508,10 +510,8 @@ fn singleton_docs_document_every_attribute_and_the_timeouts() {
 fn singleton_examples_and_snippets_use_known_names_and_ids() {
     let mut problems = Vec::new();
     for (type_name, doc_path, dir, _) in SINGLETONS {
-        for file in ["resource.tf"] {
-            let name = format!("{dir}/{file}");
-            check_hcl(&name, &read(&name), true, &mut problems);
-        }
+        let example = format!("{dir}/resource.tf");
+        check_hcl(&example, &read(&example), true, &mut problems);
         let doc = read(doc_path);
         for (i, block) in doc.split("```terraform\n").skip(1).enumerate() {
             let code = block.split("```").next().unwrap_or_default();

@@ -16,6 +16,8 @@ use terraform_provider_azuread::resources::cross_tenant_partner::parse_import_id
 
 #[path = "docs/side_by_side.rs"]
 mod side_by_side;
+#[path = "docs/singletons.rs"]
+mod singletons;
 use side_by_side::{local_names, required_providers, selects_provider};
 use terraform_provider_azuread::resources::cross_tenant_partner::schema::{
     schema, SECTIONS, TIMEOUT_OPERATIONS,

@@ -116,6 +116,10 @@ pub struct Switches {
     /// dump shows). Off: nested objects come back as they were stored, a missing half absent,
     /// as Microsoft's POST example shows [D].
     pub nested_nulls: bool,
+    /// The cross-tenant access policy is the one of Graph in the US Government and China
+    /// clouds, whose metadata has no `allowedCloudEndpoints` [M CSDL-nat]: GET omits it and a
+    /// PATCH naming it is 400 "Invalid property". Off: the global cloud's policy.
+    pub no_allowed_cloud_endpoints: bool,
 }
 
 /// A fixed delay added to every request before it is handled (benchmarks and tests at real

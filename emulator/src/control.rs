@@ -138,6 +138,28 @@ pub(crate) fn handle(ctx: &Ctx<'_>) -> Reply {
             }
             Err(e) => error(400, format!("invalid latency: {e}")),
         },
+        ["policy"] if m == Method::GET => {
+            let national = shared.switches().no_allowed_cloud_endpoints;
+            Reply::json(
+                200,
+                crate::policy::render(&lock(&shared.store).policy, national),
+            )
+        }
+        ["policy"] if m == Method::PUT => match serde_json::from_slice::<Value>(ctx.body) {
+            Ok(Value::Object(object)) => {
+                lock(&shared.store).policy = object;
+                Reply::empty(204)
+            }
+            _ => error(400, "the body must be a JSON object"),
+        },
+        ["default"] if m == Method::GET => Reply::json(200, shared.rendered_default()),
+        ["default"] if m == Method::PUT => match serde_json::from_slice::<Value>(ctx.body) {
+            Ok(Value::Object(object)) => {
+                lock(&shared.store).default_config = object;
+                Reply::empty(204)
+            }
+            _ => error(400, "the body must be a JSON object"),
+        },
         ["counters"] if m == Method::GET => Reply::json(200, lock(&shared.log).counters()),
         ["in_flight"] if m == Method::GET => Reply::json(200, json!(shared.in_flight.list())),
         _ => error(404, format!("unknown control route {} {}", m, ctx.path)),

@@ -22,6 +22,7 @@ mod jwt;
 mod log;
 mod managed_identity;
 mod partners;
+mod policy;
 mod reply;
 mod routes;
 mod schema;
@@ -217,6 +218,33 @@ impl Emulator {
             .partners
             .remove(&tenant_id.to_ascii_lowercase())
             .is_some()
+    }
+
+    /// The default configuration as Graph returns it (same as `GET /_emulator/default`).
+    pub fn default_config(&self) -> Value {
+        self.shared.rendered_default()
+    }
+
+    /// Out-of-band edit (drift) of the default configuration: stores `object` as-is (same as
+    /// `PUT /_emulator/default`). Non-objects are ignored.
+    pub fn put_default_config(&self, object: Value) {
+        if let Value::Object(map) = object {
+            lock(&self.shared.store).default_config = map;
+        }
+    }
+
+    /// The cross-tenant access policy as Graph returns it (same as `GET /_emulator/policy`).
+    pub fn policy(&self) -> Value {
+        let national = self.shared.switches().no_allowed_cloud_endpoints;
+        policy::render(&lock(&self.shared.store).policy, national)
+    }
+
+    /// Out-of-band edit (drift) of the cross-tenant access policy: stores `object` as-is (same
+    /// as `PUT /_emulator/policy`). Non-objects are ignored.
+    pub fn put_policy(&self, object: Value) {
+        if let Value::Object(map) = object {
+            lock(&self.shared.store).policy = map;
+        }
     }
 
     /// Active faults (same as `GET /_emulator/faults`; `count` is what is left).

@@ -6,7 +6,7 @@ use hyper::Method;
 use crate::errors::graph_error;
 use crate::reply::Reply;
 use crate::server::Ctx;
-use crate::{default_config, identity_sync, managed_identity, partners, token};
+use crate::{default_config, identity_sync, managed_identity, partners, policy, token};
 
 /// A recognised route.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +20,7 @@ pub(crate) enum Route {
     Sync(String),
     Default,
     ResetDefault,
+    Policy,
     Control,
     Unknown,
 }
@@ -43,6 +44,7 @@ impl Route {
                 if eq(v, "v1.0") && eq(p, "policies") && eq(c, "crossTenantAccessPolicy") =>
             {
                 match rest {
+                    [] => Route::Policy,
                     [p] if eq(p, "partners") => Route::Partners,
                     [p, id] if eq(p, "partners") && !id.is_empty() => {
                         Route::Partner((*id).to_string())
@@ -73,6 +75,7 @@ impl Route {
             Route::Sync(_) => "identitySynchronization",
             Route::Default => "default",
             Route::ResetDefault => "resetToSystemDefault",
+            Route::Policy => "policy",
             Route::Control => "control",
             Route::Unknown => "unknown",
         }
@@ -94,6 +97,7 @@ impl Route {
             Route::ResetDefault => {
                 "/v1.0/policies/crossTenantAccessPolicy/default/resetToSystemDefault"
             }
+            Route::Policy => "/v1.0/policies/crossTenantAccessPolicy",
             Route::Control => "/_emulator",
             Route::Unknown => "",
         }
@@ -162,6 +166,8 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, route: &Route) -> Reply {
         Route::Default if m == Method::GET => default_config::get(ctx),
         Route::Default if m == Method::PATCH => default_config::patch(ctx),
         Route::ResetDefault if m == Method::POST => default_config::reset(ctx),
+        Route::Policy if m == Method::GET => policy::get(ctx),
+        Route::Policy if m == Method::PATCH => policy::patch(ctx),
         Route::Unknown if ctx.path.starts_with("/v1.0/") => {
             let last = ctx.path.rsplit('/').next().unwrap_or_default();
             Ok(graph_error(
@@ -199,6 +205,10 @@ mod tests {
                 "/v1.0/policies/crossTenantAccessPolicy/partners/abc/identitySynchronization"
             ),
             Route::Sync("abc".into())
+        );
+        assert_eq!(
+            Route::parse("/v1.0/policies/crossTenantAccessPolicy"),
+            Route::Policy
         );
         assert_eq!(Route::parse("/_emulator/requests"), Route::Control);
         assert_eq!(Route::parse("/nope"), Route::Unknown);

@@ -194,7 +194,9 @@ fn render(value: &Value, ty: &Ty, nested_nulls: bool) -> Value {
         (Ty::Obj(fields), Value::Object(map)) => {
             Value::Object(render_members(map, fields, nested_nulls, nested_nulls))
         }
-        (Ty::Arr(item), Value::Array(items)) => Value::Array(
+        // Collections of objects (targets) come back reversed; an ordered list of values (the
+        // invitation redemption precedence order) keeps its order.
+        (Ty::Arr(item @ Ty::Obj(_)), Value::Array(items)) => Value::Array(
             items
                 .iter()
                 .rev()

@@ -32,6 +32,8 @@ pub(crate) struct Store {
     /// When each (lowercase) tenant id was last deleted.
     pub deleted: HashMap<String, Instant>,
     pub default_config: Map<String, Value>,
+    /// The cross-tenant access policy singleton.
+    pub policy: Map<String, Value>,
 }
 
 impl Store {
@@ -40,6 +42,7 @@ impl Store {
             partners: BTreeMap::new(),
             deleted: HashMap::new(),
             default_config: crate::schema::system_default(),
+            policy: crate::policy::service_default(),
         }
     }
 }
@@ -118,6 +121,16 @@ impl Shared {
     /// A stored partner object as Graph returns it (without `@odata.context`).
     pub fn render_partner(&self, object: &Map<String, Value>) -> Value {
         crate::schema::render_partner(object, lock(&self.switches).nested_nulls)
+    }
+
+    /// The default configuration as Graph returns it (without `@odata.context`).
+    pub fn rendered_default(&self) -> Value {
+        let nested_nulls = lock(&self.switches).nested_nulls;
+        Value::Object(crate::schema::render_object(
+            &lock(&self.store).default_config,
+            crate::schema::DEFAULT_CONFIG,
+            nested_nulls,
+        ))
     }
 
     /// All partners, rendered as Graph returns them.

@@ -29,6 +29,7 @@ async fn all_switches_are_off_by_default() {
             "page_size": null,
             "service_provider_read_only_on_update": false,
             "nested_nulls": false,
+            "no_allowed_cloud_endpoints": false,
         })
     );
 }

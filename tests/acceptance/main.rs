@@ -49,3 +49,6 @@ mod data_sources;
 
 #[path = "refresh.rs"]
 mod refresh;
+
+#[path = "singletons.rs"]
+mod singletons;

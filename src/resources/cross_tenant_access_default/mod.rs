@@ -10,7 +10,7 @@ pub mod schema;
 
 pub use model::DefaultModel;
 
-use crate::graph::{GraphClient, GraphHandle, OpContext, DEFAULT_POLICY, RESET_TO_SYSTEM_DEFAULT};
+use crate::graph::{GraphHandle, DEFAULT_POLICY, RESET_TO_SYSTEM_DEFAULT};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::private::PrivateState;
 use crate::plugin::schema::Schema;
@@ -20,9 +20,9 @@ use crate::resources::cross_tenant_sections::convert::{
     changed_sections, section_to_graph, sections, SectionPatch,
 };
 use crate::resources::cross_tenant_sections::report::report;
-use crate::resources::cross_tenant_sections::session::{connect, graph_op};
+use crate::resources::cross_tenant_sections::session::{connect, get_singleton, graph_op};
 use crate::resources::cross_tenant_sections::write::{
-    patch_and_confirm, remember, remembered_devices, GraphState, SectionWrite,
+    patch_and_confirm, remember, GraphState, SectionWrite,
 };
 use async_trait::async_trait;
 use serde_json::{Map, Value as Json};
@@ -44,43 +44,6 @@ impl CrossTenantAccessDefault {
             client,
         }
     }
-
-    /// GET the singleton; a 404 (which Graph should never give) is an error too.
-    async fn fetch(
-        &self,
-        graph: &GraphClient,
-        op: &OpContext,
-        diags: &mut Diagnostics,
-    ) -> Option<Json> {
-        match graph.get(&DEFAULT_POLICY.object(), op).await {
-            Ok(Some(json)) => Some(json),
-            Ok(None) => {
-                diags.error(
-                    "The default cross-tenant access configuration was not found",
-                    format!("Graph answered 404 for GET {PATH}, which always exists in a Microsoft Entra tenant. Check that graph_endpoint points at Microsoft Graph v1.0."),
-                );
-                None
-            }
-            Err(e) => {
-                report(diags, "read", WHAT, &e);
-                None
-            }
-        }
-    }
-}
-
-/// PATCHes `patch` (with Graph's unmodelled `devices` carried back) and confirms it.
-async fn write(
-    graph: &GraphClient,
-    mut write: SectionWrite<'_, DefaultModel>,
-    op: &OpContext,
-    private: &mut PrivateState,
-    diags: &mut Diagnostics,
-) -> DefaultModel {
-    write
-        .patch
-        .carry_devices(remembered_devices(private).cloned().as_ref());
-    patch_and_confirm(graph, write, op, private, diags).await
 }
 
 /// The write of `patch` towards `planned`, keeping `on_refusal` if Graph refuses it.
@@ -135,7 +98,7 @@ impl TypedResource for CrossTenantAccessDefault {
         let Some(graph) = connect(&self.client, op, diags).await else {
             return Some(state);
         };
-        match self.fetch(&graph, &graph_op(op), diags).await {
+        match get_singleton(&graph, &DEFAULT_POLICY.object(), WHAT, &graph_op(op), diags).await {
             Some(json) => {
                 remember(private, &json);
                 Some(DefaultModel::from_graph(&json, &state))
@@ -155,7 +118,7 @@ impl TypedResource for CrossTenantAccessDefault {
     ) -> Option<DefaultModel> {
         let graph = connect(&self.client, op, diags).await?;
         let op = graph_op(op);
-        let held = self.fetch(&graph, &op, diags).await?;
+        let held = get_singleton(&graph, &DEFAULT_POLICY.object(), WHAT, &op, diags).await?;
         remember(private, &held);
         let body: Map<String, Json> = sections(&planned)
             .filter(|(_, value)| value.is_known() && !value.is_null())
@@ -166,7 +129,7 @@ impl TypedResource for CrossTenantAccessDefault {
         }
         let on_refusal = DefaultModel::from_graph(&held, &planned);
         let patch = section_write(SectionPatch(body), &planned, on_refusal);
-        Some(write(&graph, patch, &op, private, diags).await)
+        Some(patch_and_confirm(&graph, patch, &op, private, diags).await)
     }
 
     async fn update(
@@ -185,7 +148,7 @@ impl TypedResource for CrossTenantAccessDefault {
             return prior;
         };
         let patch = section_write(patch, &planned, prior.clone());
-        write(&graph, patch, &graph_op(op), private, diags).await
+        patch_and_confirm(&graph, patch, &graph_op(op), private, diags).await
     }
 
     async fn delete(&self, op: &Operation, prior: DefaultModel, diags: &mut Diagnostics) {

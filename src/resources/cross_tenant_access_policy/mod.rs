@@ -14,8 +14,8 @@ use crate::plugin::private::PrivateState;
 use crate::plugin::schema::Schema;
 use crate::plugin::timeouts::Timeouts;
 use crate::plugin::typed::{Operation, Plan, TypedResource};
-use crate::resources::cross_tenant_sections::report::report;
-use crate::resources::cross_tenant_sections::session::{connect, graph_op};
+use crate::resources::cross_tenant_sections::report::{report, report_not_applied};
+use crate::resources::cross_tenant_sections::session::{connect, get_singleton, graph_op};
 use crate::resources::cross_tenant_sections::Timeouts as TimeoutValues;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -79,13 +79,23 @@ fn shows(json: &Json, endpoints: &[String]) -> bool {
     PolicyModel::from_graph(json, &PolicyModel::default()).endpoints() == endpoints
 }
 
-/// The error for a cloud whose Graph has no `allowedCloudEndpoints`.
-fn no_such_setting(diags: &mut Diagnostics, cloud: &str, e: Option<&GraphError>) {
-    let graph = e.map(|e| format!("{e}\n\n")).unwrap_or_default();
+/// The error for a cloud whose Graph has no `allowedCloudEndpoints`: the configured one
+/// (`cloud`), or the one Graph's 400 (`refusal`) shows the endpoint is in.
+fn no_such_setting(diags: &mut Diagnostics, cloud: &str, refusal: Option<&GraphError>) {
+    let (summary, detail) = match refusal {
+        None => (
+            format!("The {cloud} cloud has no cross-cloud setting"),
+            format!("Microsoft Graph in the {cloud} cloud has no allowedCloudEndpoints on {PATH} (only the global cloud's does), so azuread_cross_tenant_access_policy cannot be used with environment = \"{cloud}\". Remove the resource from this configuration, or use a provider configured for the global cloud."),
+        ),
+        Some(e) => (
+            "This Graph has no cross-cloud setting".to_string(),
+            format!("{e}\n\nMicrosoft Graph refused allowedCloudEndpoints on {PATH}: Graph in the US Government and China clouds does not have it, only the global cloud's does. The provider is configured for the {cloud} cloud; check environment, graph_endpoint and metadata_host, or remove the resource from this configuration."),
+        ),
+    };
     diags.error_at(
         AttributePath::attr("allowed_cloud_endpoints"),
-        format!("The {cloud} cloud has no cross-cloud setting"),
-        format!("{graph}Microsoft Graph in the {cloud} cloud has no allowedCloudEndpoints on {PATH} (only the global cloud's does), so azuread_cross_tenant_access_policy cannot be used with environment = \"{cloud}\". Remove the resource from this configuration, or use a provider configured for the global cloud."),
+        summary,
+        detail,
     );
 }
 
@@ -142,7 +152,7 @@ impl CrossTenantAccessPolicy {
             Err(e) => {
                 match e.status() {
                     Some(400) if e.to_string().contains(ENDPOINTS) => {
-                        let cloud = self.client.cloud().unwrap_or_else(|| "configured".into());
+                        let cloud = self.client.cloud().unwrap_or_else(|| "discovered".into());
                         no_such_setting(diags, &cloud, Some(&e));
                     }
                     _ => report(diags, "update", WHAT, &e),
@@ -160,11 +170,8 @@ impl CrossTenantAccessPolicy {
                     .as_ref()
                     .map(|json| PolicyModel::from_graph(json, planned));
                 if !poll.settled {
-                    diags.error_at(
-                        AttributePath::attr("allowed_cloud_endpoints"),
-                        "Graph did not apply the change to allowed_cloud_endpoints",
-                        format!("Graph accepted the update of {WHAT} (PATCH answered 204, request-id: {request_id}), but after {} read(s) within the timeout it still showed other values. The state records what Graph holds; run apply again, or raise the timeouts if Graph is slow to show changes.", poll.reads),
-                    );
+                    let setting = ["allowed_cloud_endpoints"];
+                    report_not_applied(diags, WHAT, &request_id, &setting, &poll);
                 }
                 Some(shown.unwrap_or_else(|| with_unknowns_resolved(planned)))
             }
@@ -221,20 +228,11 @@ impl TypedResource for CrossTenantAccessPolicy {
         let Some(graph) = connect(&self.client, op, diags).await else {
             return Some(state);
         };
-        match graph.get(&POLICY.object(), &graph_op(op)).await {
-            Ok(Some(json)) => Some(PolicyModel::from_graph(&json, &state)),
-            Ok(None) => {
-                diags.error(
-                    "The cross-tenant access policy was not found",
-                    format!("Graph answered 404 for GET {PATH}, which always exists in a Microsoft Entra tenant. Check that graph_endpoint points at Microsoft Graph v1.0."),
-                );
-                Some(state)
-            }
-            Err(e) => {
-                report(diags, "read", WHAT, &e);
-                Some(state)
-            }
-        }
+        let shown = get_singleton(&graph, &POLICY.object(), WHAT, &graph_op(op), diags).await;
+        Some(match shown {
+            Some(json) => PolicyModel::from_graph(&json, &state),
+            None => state,
+        })
     }
 
     async fn create(

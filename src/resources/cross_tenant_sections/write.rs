@@ -36,8 +36,8 @@ pub struct SectionWrite<'a, M> {
     pub on_refusal: M,
 }
 
-/// Sends the PATCH, then reads the object back until every changed section shows the plan.
-/// Returns the state to record.
+/// Sends the PATCH (with the `devices` Graph held carried back), then reads the object back
+/// until every changed section shows the plan. Returns the state to record.
 pub async fn patch_and_confirm<M: GraphState>(
     graph: &GraphClient,
     write: SectionWrite<'_, M>,
@@ -48,10 +48,11 @@ pub async fn patch_and_confirm<M: GraphState>(
     let SectionWrite {
         object,
         what,
-        patch,
+        mut patch,
         planned,
         on_refusal,
     } = write;
+    patch.carry_devices(remembered_devices(private).cloned().as_ref());
     let changed = super::convert::sections_in::<M>(&patch);
     let request_id = match graph.patch(&object, &patch.clone().into_json(), op).await {
         Ok(request_id) => request_id,

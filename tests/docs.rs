@@ -81,25 +81,7 @@ fn resource_doc_documents_every_attribute() {
     let mut all = Vec::new();
     walk(&schema.block.attributes, "", &mut all);
     assert!(all.len() > 40, "the schema walk found too few attributes");
-    let mut missing = Vec::new();
-    for (path, attr) in &all {
-        if !doc.contains(&format!("`{}`", attr.name)) {
-            missing.push(format!("{path}: name `{}` not mentioned", attr.name));
-        }
-        if !doc.contains(attr.description.as_str()) {
-            missing.push(format!(
-                "{path}: description {:?} not found",
-                attr.description
-            ));
-        }
-        if matches!(attr.kind, AttributeKind::Nested(..)) {
-            let anchor = format!("<a id=\"nestedatt--{}\"></a>", path.replace('.', "--"));
-            let heading = format!("### Nested Schema for `{path}`");
-            if !doc.contains(&anchor) || !doc.contains(&heading) {
-                missing.push(format!("{path}: no nested schema section ({anchor})"));
-            }
-        }
-    }
+    let missing = undocumented(&doc, &schema);
     assert!(
         missing.is_empty(),
         "{RESOURCE_DOC} is out of date with the schema:\n  {}",

@@ -6,6 +6,8 @@
 //! whatever the object is, so each typed wrapper (`partners.rs`) is only a path and a model.
 //! Read-back polling over any object is in `read_back.rs`.
 
+use std::ops::ControlFlow;
+
 use reqwest::Method;
 use serde_json::Value;
 
@@ -134,20 +136,38 @@ impl GraphClient {
         collection: &Collection,
         ctx: &OpContext,
     ) -> Result<Vec<Value>, GraphError> {
+        let mut items = Vec::new();
+        self.list_pages(collection, ctx, |page| {
+            items.extend(page);
+            ControlFlow::Continue(())
+        })
+        .await?;
+        Ok(items)
+    }
+
+    /// [`Self::list`], handing each page's items to `on_page` as it arrives; `Break` stops
+    /// before the next page is requested (the caller has what it needs, or nobody listens).
+    pub async fn list_pages(
+        &self,
+        collection: &Collection,
+        ctx: &OpContext,
+        mut on_page: impl FnMut(Vec<Value>) -> ControlFlow<()>,
+    ) -> Result<(), GraphError> {
         let mut response = self
             .call(Method::GET, collection.segments, None, &[], ctx)
             .await?;
-        let mut items = Vec::new();
         let mut pages = 1u32;
         loop {
             response.expect_status(&[200], "200 OK")?;
-            let page = response.json()?;
-            let Some(Value::Array(values)) = page.get("value") else {
+            let mut page = response.json()?;
+            let Some(Value::Array(values)) = page.get_mut("value").map(Value::take) else {
                 return Err(invalid(&response, "expected a \"value\" array".into()));
             };
-            items.extend(values.iter().cloned());
+            if on_page(values).is_break() {
+                return Ok(());
+            }
             let Some(link) = page.get("@odata.nextLink") else {
-                return Ok(items);
+                return Ok(());
             };
             let link = link.as_str().unwrap_or_default();
             let (url, path) = self.link_url(link).map_err(|why| {

@@ -7,6 +7,7 @@
 //! Bodies stay `serde_json::Value` here; the typed model and conversion live in `resources/`.
 
 use serde_json::Value;
+use std::ops::ControlFlow;
 use tokio::time::Instant;
 
 use super::client::{cancelled, GraphClient};
@@ -67,6 +68,16 @@ impl GraphClient {
     /// `GET .../partners`, every page.
     pub async fn list_partners(&self, ctx: &OpContext) -> Result<Vec<Value>, GraphError> {
         self.list(&PARTNERS, ctx).await
+    }
+
+    /// `GET .../partners`, handing over each page as it arrives (`terraform query` streams
+    /// them); `Break` stops before the next page.
+    pub async fn list_partner_pages(
+        &self,
+        ctx: &OpContext,
+        on_page: impl FnMut(Vec<Value>) -> ControlFlow<()>,
+    ) -> Result<(), GraphError> {
+        self.list_pages(&PARTNERS, ctx, on_page).await
     }
 
     /// A partner as a refresh reads it (`None` = 404): with its own GET, or from one shared

@@ -17,6 +17,7 @@ pub mod goplugin;
 pub mod handshake;
 pub mod identity;
 pub mod import;
+pub mod list;
 pub mod logging;
 pub mod model;
 pub mod number;
@@ -42,6 +43,7 @@ pub use private::PrivateState;
 pub use schema::{Attribute, Block, NestingMode, Schema};
 pub use serve::{serve, ServeOptions};
 pub use traits::{
-    ApplyRequest, DataSource, OperationContext, PlanRequest, PlanResponse, Provider, Resource,
+    ApplyRequest, DataSource, ListResource, OperationContext, PlanRequest, PlanResponse, Provider,
+    Resource,
 };
 pub use value::{Type, Value};

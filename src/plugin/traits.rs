@@ -1,10 +1,11 @@
-//! The traits a provider, its resources and its data sources implement, and the typed requests they receive.
+//! The traits a provider, its resources, data sources and list resources implement, and the typed requests they receive.
 //!
 //! Values arrive decoded against the schema; handlers report problems through [`Diagnostics`]
 //! and observe [`OperationContext::cancel`], which StopProvider triggers.
 
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::identity::IdentitySchema;
+use crate::plugin::list::{ListRequest, ListResults};
 use crate::plugin::path::AttributePath;
 use crate::plugin::private::PrivateState;
 use crate::plugin::schema::Schema;
@@ -39,6 +40,19 @@ pub struct ApplyRequest {
     pub prior_state: Value,
     pub planned_state: Value,
     pub config: Value,
+}
+
+/// MoveResourceState input: the state of another resource type, possibly of another provider,
+/// that a `moved { from = ... to = ... }` block brings to this one (Terraform 1.8+).
+#[derive(Clone, Debug)]
+pub struct MoveStateRequest {
+    /// e.g. `registry.terraform.io/microsoft/msgraph`.
+    pub source_provider: String,
+    /// e.g. `msgraph_resource`.
+    pub source_type: String,
+    pub source_schema_version: i64,
+    /// The source's state as Terraform stores it (JSON, the source provider's schema).
+    pub source_state: serde_json::Value,
 }
 
 #[async_trait]
@@ -101,6 +115,23 @@ pub trait Resource: Send + Sync + 'static {
     fn import_identity(&self, _id: &str, state: &Value) -> Option<Value> {
         self.identity_schema()?.from_state(state)
     }
+
+    /// The state of this resource that `req`'s source amounts to, for a `moved` block across
+    /// resource types. The default accepts no source; an implementation says in `diags` which
+    /// sources it does accept when `req`'s is not one of them. The next refresh reads the
+    /// object, so only what names it must be exact.
+    fn move_state(&self, req: &MoveStateRequest, diags: &mut Diagnostics) -> Option<Value> {
+        diags.error(
+            "Unsupported move",
+            format!(
+                "{} cannot take over the state of {} ({}): it accepts no `moved` block from another resource type. Import the object instead.",
+                self.type_name(),
+                req.source_type,
+                req.source_provider
+            ),
+        );
+        None
+    }
 }
 
 /// A data source: reads an object it does not manage.
@@ -121,6 +152,24 @@ pub trait DataSource: Send + Sync + 'static {
     async fn read(&self, ctx: &OperationContext, config: Value, diags: &mut Diagnostics) -> Value;
 }
 
+/// A list resource: `list "<type_name>" "<name>" { ... }` in a `.tfquery.hcl` file. Its type
+/// name is that of a managed resource of the same provider, which must have an identity.
+#[async_trait]
+pub trait ListResource: Send + Sync + 'static {
+    fn type_name(&self) -> &'static str;
+
+    /// The content of the `config` block.
+    fn schema(&self) -> &Schema;
+
+    /// Static checks on the `config` block beyond its attributes' validators. Values may be
+    /// unknown; unknown values must pass.
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Finds the objects `req.config` selects and sends each to `results` as soon as it is
+    /// known, stopping when [`ListResults::send`] says so or `ctx.cancel` fires.
+    async fn list(&self, ctx: &OperationContext, req: ListRequest, results: &mut ListResults);
+}
+
 #[async_trait]
 pub trait Provider: Send + Sync + 'static {
     fn schema(&self) -> &Schema;
@@ -128,6 +177,12 @@ pub trait Provider: Send + Sync + 'static {
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        Vec::new()
+    }
+
+    /// The list resources `terraform query` can use; each lists a managed resource of the same
+    /// name that has an identity.
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
         Vec::new()
     }
 

@@ -20,7 +20,9 @@ use crate::plugin::plan_modifiers::plan_block;
 use crate::plugin::private::PrivateState;
 use crate::plugin::schema::Schema;
 use crate::plugin::timeouts::Timeouts;
-use crate::plugin::traits::{ApplyRequest, OperationContext, PlanRequest, PlanResponse, Resource};
+use crate::plugin::traits::{
+    ApplyRequest, MoveStateRequest, OperationContext, PlanRequest, PlanResponse, Resource,
+};
 use crate::plugin::validators::validate_block;
 use crate::plugin::value::Value;
 
@@ -103,6 +105,21 @@ pub trait TypedResource: Send + Sync + 'static {
         "id"
     }
     fn parse_import_id(&self, id: &str) -> Result<String, String>;
+
+    /// A `moved` block from another resource type: the state it amounts to, or `None` with
+    /// the reason (which sources are accepted) in `diags`. By default nothing is accepted.
+    fn move_state(&self, req: &MoveStateRequest, diags: &mut Diagnostics) -> Option<Self::Model> {
+        diags.error(
+            "Unsupported move",
+            format!(
+                "{} accepts no `moved` block from another resource type ({} of {}). Import the object instead.",
+                self.type_name(),
+                req.source_type,
+                req.source_provider
+            ),
+        );
+        None
+    }
 }
 
 /// The [`Resource`] a [`TypedResource`] serves as.
@@ -296,6 +313,11 @@ impl<R: TypedResource> Resource for Typed<R> {
         let parsed = self.0.parse_import_id(id).ok()?;
         let (name, value) = schema.from_import_id(&parsed)?;
         Some(Value::object([(name, value)]))
+    }
+
+    fn move_state(&self, req: &MoveStateRequest, diags: &mut Diagnostics) -> Option<Value> {
+        let moved = self.0.move_state(req, diags)?;
+        self.value(&moved, "moved state", diags)
     }
 
     async fn import(&self, _ctx: &OperationContext, id: &str, diags: &mut Diagnostics) -> Value {

@@ -13,7 +13,7 @@ pub use settings::Settings;
 use crate::graph::{self, ClientSource, GraphClient, GraphConfig, GraphHandle};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::schema::Schema;
-use crate::plugin::traits::{DataSource, OperationContext, Provider, Resource};
+use crate::plugin::traits::{DataSource, ListResource, OperationContext, Provider, Resource};
 use crate::plugin::typed::Typed;
 use crate::plugin::typed_data::TypedData;
 use crate::plugin::value::Value;
@@ -25,6 +25,7 @@ use crate::resources::cross_tenant_partner_data::{
     CrossTenantPartnerData, CrossTenantPartnersData,
 };
 use crate::resources::cross_tenant_partner_identity_sync::CrossTenantPartnerIdentitySync;
+use crate::resources::cross_tenant_partner_list::CrossTenantPartnerList;
 use async_trait::async_trait;
 use std::sync::Arc;
 
@@ -165,6 +166,10 @@ impl Provider for AzureadProvider {
                 self.client.clone(),
             ))),
         ]
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        vec![Arc::new(CrossTenantPartnerList::new(self.client.clone()))]
     }
 
     async fn configure(

@@ -6,5 +6,6 @@ pub mod cross_tenant_access_policy;
 pub mod cross_tenant_partner;
 pub mod cross_tenant_partner_data;
 pub mod cross_tenant_partner_identity_sync;
+pub mod cross_tenant_partner_list;
 pub mod cross_tenant_sections;
 pub mod support;

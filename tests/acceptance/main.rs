@@ -52,3 +52,6 @@ mod refresh;
 
 #[path = "singletons.rs"]
 mod singletons;
+
+#[path = "query.rs"]
+mod query;

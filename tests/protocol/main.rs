@@ -9,6 +9,7 @@ mod emulator;
 mod garbage;
 mod identity;
 mod lifecycle;
+mod list_and_move;
 mod mtls;
 mod schema;
 mod startup;

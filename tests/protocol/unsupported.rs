@@ -20,23 +20,15 @@ async fn unsupported_rpcs_answer_with_a_diagnostic() {
     let plugin = Plugin::start().await;
     let mut client = plugin.provider().await;
 
-    let moved = client
-        .move_resource_state(pb::move_resource_state::Request {
-            source_provider_address: "registry.terraform.io/hashicorp/azuread".to_string(),
-            source_type_name: "azuread_something".to_string(),
-            source_schema_version: 0,
-            source_state: Some(pb::RawState {
-                json: br#"{"id":"x"}"#.to_vec(),
-                flatmap: Default::default(),
-            }),
-            target_type_name: "azuread_cross_tenant_partner".to_string(),
-            ..Default::default()
+    let ephemeral = client
+        .validate_ephemeral_resource_config(pb::validate_ephemeral_resource_config::Request {
+            type_name: "azuread_something".to_string(),
+            config: None,
         })
         .await
-        .expect("MoveResourceState answers")
+        .expect("ValidateEphemeralResourceConfig answers")
         .into_inner();
-    assert_not_supported(&moved.diagnostics, "MoveResourceState");
-    assert!(moved.target_state.is_none());
+    assert_not_supported(&ephemeral.diagnostics, "ValidateEphemeralResourceConfig");
 
     // And the server still answers normally.
     client

@@ -5,8 +5,9 @@
 //! - `resource_rpcs`: validate, upgrade, read, plan, apply and import a managed resource;
 //! - `identity_rpcs`: resource identity schemas and identity upgrades;
 //! - `data_source_rpcs`: validate and read a data source;
-//! - `unsupported`: the messages for what this framework does not serve (ephemeral and list
-//!   resources, functions, actions, state stores, ...).
+//! - `list_rpcs`: validate a list resource's configuration, and stream what it lists;
+//! - `unsupported`: the messages for what this framework does not serve (ephemeral resources,
+//!   functions, actions, state stores, ...).
 //!   Those RPCs are generated here by one macro per answer: an error diagnostic naming the
 //!   provider, an `UNIMPLEMENTED` status for a server stream, or an empty list.
 //!
@@ -17,6 +18,7 @@
 
 mod data_source_rpcs;
 mod identity_rpcs;
+mod list_rpcs;
 mod provider_rpcs;
 mod resource_rpcs;
 mod shared;
@@ -118,6 +120,7 @@ impl ProviderService for ProviderRpc {
             plan_resource_change,
             apply_resource_change,
             import_resource_state,
+            move_resource_state,
         },
         identity_rpcs::{
             get_resource_identity_schemas,
@@ -127,6 +130,7 @@ impl ProviderService for ProviderRpc {
             validate_data_resource_config,
             read_data_source,
         },
+        list_rpcs::{validate_list_resource_config},
         unsupported::{call_function},
     }
 
@@ -135,13 +139,11 @@ impl ProviderService for ProviderRpc {
     }
 
     not_supported! {
-        move_resource_state: "Moving state between resource types",
         generate_resource_config: "Provider-side configuration generation",
         validate_ephemeral_resource_config: "Ephemeral resources",
         open_ephemeral_resource: "Ephemeral resources",
         renew_ephemeral_resource: "Ephemeral resources",
         close_ephemeral_resource: "Ephemeral resources",
-        validate_list_resource_config: "List resources",
         validate_action_config: "Actions",
         plan_action: "Actions",
         validate_state_store_config: "State stores",
@@ -153,10 +155,14 @@ impl ProviderService for ProviderRpc {
     }
 
     stream_not_supported! {
-        list_resource -> ListResourceStream(pb::list_resource::Event): "list resources",
         invoke_action -> InvokeActionStream(pb::invoke_action::Event): "actions",
         read_state_bytes -> ReadStateBytesStream(pb::read_state_bytes::ResponseChunk): "state stores",
     }
+
+    type ListResourceStream = list_rpcs::ListStream;
+    rpc_method!(list_resource(req: pb::list_resource::Request) -> Self::ListResourceStream, this => {
+        Ok(Response::new(list_rpcs::list_resource(this, req.into_inner())))
+    });
 
     async fn write_state_bytes(
         &self,

@@ -26,10 +26,18 @@ pub(super) async fn get_metadata(
             type_name: name.to_string(),
         })
         .collect();
+    let list_resources = rpc
+        .list_resources
+        .keys()
+        .map(|name| pb::get_metadata::ListResourceMetadata {
+            type_name: name.to_string(),
+        })
+        .collect();
     pb::get_metadata::Response {
         server_capabilities: Some(capabilities()),
         resources,
         data_sources,
+        list_resources,
         ..Default::default()
     }
 }
@@ -48,10 +56,16 @@ pub(super) async fn get_provider_schema(
         .iter()
         .map(|(name, d)| (name.to_string(), d.schema().to_proto()))
         .collect();
+    let list_resource_schemas = rpc
+        .list_resources
+        .iter()
+        .map(|(name, l)| (name.to_string(), l.schema().to_proto()))
+        .collect();
     pb::get_provider_schema::Response {
         provider: Some(rpc.provider.schema().to_proto()),
         resource_schemas,
         data_source_schemas,
+        list_resource_schemas,
         server_capabilities: Some(capabilities()),
         ..Default::default()
     }
@@ -118,7 +132,7 @@ fn capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: false,
         get_provider_schema_optional: true,
-        move_resource_state: false,
+        move_resource_state: true,
         generate_resource_config: false,
     }
 }

@@ -1,15 +1,15 @@
 //! The managed-resource RPCs: validate, upgrade stored state, read, plan, apply (create, update
-//! or delete) and import. Each finds the resource by type name, decodes the values Terraform
+//! or delete), import, and take over another resource type's state (`moved`). Each finds the resource by type name, decodes the values Terraform
 //! sent against the resource's schema, calls the [`Resource`] and encodes its answer, with the
 //! object's identity when the resource has one.
 //!
 //! [`Resource`]: crate::plugin::traits::Resource
 
-use super::shared::{decode, encode, log_rpc, ProviderRpc};
+use super::shared::{decode, encode, identity_data, identity_of, log_rpc, ProviderRpc};
 use crate::plugin::codec::decode_json;
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::private::PrivateState;
-use crate::plugin::traits::{ApplyRequest, PlanRequest, Resource};
+use crate::plugin::traits::{ApplyRequest, MoveStateRequest, PlanRequest, Resource};
 use crate::plugin::value::Value;
 use crate::proto::tfplugin6 as pb;
 use std::time::Instant;
@@ -231,27 +231,42 @@ pub(super) async fn import_resource_state(
     }
 }
 
-/// The identity of the object `state` describes, for a response: `None` for a resource without
-/// identity, or while the state names no object (a destroyed object, an unknown ID).
-fn identity_of(
-    r: &dyn Resource,
-    state: &Value,
-    diags: &mut Diagnostics,
-) -> Option<pb::ResourceIdentityData> {
-    let identity = r.identity_schema()?.from_state(state)?;
-    identity_data(r, &identity, diags)
-}
-
-fn identity_data(
-    r: &dyn Resource,
-    identity: &Value,
-    diags: &mut Diagnostics,
-) -> Option<pb::ResourceIdentityData> {
-    let ty = r.identity_schema()?.value_type();
-    let identity_data = encode(identity, &ty, "resource identity", diags)?;
-    Some(pb::ResourceIdentityData {
-        identity_data: Some(identity_data),
-    })
+/// A `moved` block from another resource type: the target resource converts the source's
+/// state (JSON as Terraform stores it); the identity follows from the result.
+pub(super) async fn move_resource_state(
+    rpc: &ProviderRpc,
+    req: pb::move_resource_state::Request,
+) -> pb::move_resource_state::Response {
+    let mut diags = Diagnostics::new();
+    let mut resp = pb::move_resource_state::Response::default();
+    if let Some(r) = rpc.resource(&req.target_type_name, &mut diags) {
+        let json = req.source_state.as_ref().map(|s| s.json.as_slice());
+        match json.map(serde_json::from_slice::<serde_json::Value>) {
+            Some(Ok(source_state)) => {
+                let request = MoveStateRequest {
+                    source_provider: req.source_provider_address,
+                    source_type: req.source_type_name,
+                    source_schema_version: req.source_schema_version,
+                    source_state,
+                };
+                if let Some(state) = r.move_state(&request, &mut diags) {
+                    let ty = r.schema().value_type();
+                    resp.target_state = encode(&state, &ty, "moved state", &mut diags);
+                    resp.target_identity = identity_of(r.as_ref(), &state, &mut diags);
+                }
+            }
+            Some(Err(e)) => diags.error(
+                "Invalid source state",
+                format!("The state of {} to move could not be read as JSON: {e}. Run `terraform plan` with the source provider first so that Terraform upgrades its state.", req.source_type_name),
+            ),
+            None => diags.error(
+                "Missing source state",
+                format!("Terraform sent no JSON state for {} to move. Upgrade Terraform, or import the object instead.", req.source_type_name),
+            ),
+        }
+    }
+    resp.diagnostics = diags.into_proto();
+    resp
 }
 
 /// `import { identity = { ... } }`: the import ID the identity amounts to.

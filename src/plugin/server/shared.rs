@@ -4,7 +4,7 @@
 
 use crate::plugin::codec::{decode_dynamic, encode_dynamic};
 use crate::plugin::diagnostics::Diagnostics;
-use crate::plugin::traits::{DataSource, OperationContext, Provider, Resource};
+use crate::plugin::traits::{DataSource, ListResource, OperationContext, Provider, Resource};
 use crate::plugin::value::{Type, Value};
 use crate::proto::tfplugin6 as pb;
 use std::collections::HashMap;
@@ -17,6 +17,7 @@ pub struct ProviderRpc {
     pub(super) provider: Arc<dyn Provider>,
     pub(super) resources: HashMap<&'static str, Arc<dyn Resource>>,
     pub(super) data_sources: HashMap<&'static str, Arc<dyn DataSource>>,
+    pub(super) list_resources: HashMap<&'static str, Arc<dyn ListResource>>,
     /// Cancelled by StopProvider; replaced afterwards so later operations start uncancelled.
     pub(super) stop: Mutex<CancellationToken>,
     /// How messages name the plugin, e.g. `terraform-provider-example`.
@@ -35,10 +36,16 @@ impl ProviderRpc {
             .into_iter()
             .map(|d| (d.type_name(), d))
             .collect();
+        let list_resources = provider
+            .list_resources()
+            .into_iter()
+            .map(|l| (l.type_name(), l))
+            .collect();
         ProviderRpc {
             provider,
             resources,
             data_sources,
+            list_resources,
             stop: Mutex::new(CancellationToken::new()),
             provider_name: provider_name.to_string(),
         }
@@ -87,6 +94,45 @@ impl ProviderRpc {
             );
         }
         found
+    }
+
+    /// The list resource `type_name` and the managed resource it lists, which must have an
+    /// identity (Terraform refuses a list resource without one).
+    pub(super) fn list_resource(
+        &self,
+        type_name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<(Arc<dyn ListResource>, Arc<dyn Resource>)> {
+        let list = self.list_resources.get(type_name).cloned();
+        let resource = self
+            .resources
+            .get(type_name)
+            .filter(|r| r.identity_schema().is_some())
+            .cloned();
+        match (list, resource) {
+            (Some(list), Some(resource)) => Some((list, resource)),
+            (None, _) => {
+                let mut known: Vec<&str> = self.list_resources.keys().copied().collect();
+                known.sort_unstable();
+                let offered = if known.is_empty() {
+                    "It has no list resources.".to_string()
+                } else {
+                    format!("Its list resources are {}.", known.join(", "))
+                };
+                diags.error(
+                    "Unknown list resource type",
+                    format!("This provider has no list resource type {type_name:?}. {offered} Check the type name of the `list` block in your .tfquery.hcl file."),
+                );
+                None
+            }
+            (Some(_), None) => {
+                diags.error(
+                    "List resource without a resource identity",
+                    format!("{} offers the list resource {type_name:?} but no managed resource of that name with an identity, so what it lists could not be imported. This is a bug in the provider; please report it.", self.provider_name),
+                );
+                None
+            }
+        }
     }
 }
 
@@ -140,4 +186,27 @@ pub(super) fn encode(
 
 pub(super) fn log_rpc(name: &str, started: Instant) {
     log::debug!("rpc {name} served in {} µs", started.elapsed().as_micros());
+}
+
+/// The identity of the object `state` describes, for a response: `None` for a resource without
+/// identity, or while the state names no object (a destroyed object, an unknown ID).
+pub(super) fn identity_of(
+    r: &dyn Resource,
+    state: &Value,
+    diags: &mut Diagnostics,
+) -> Option<pb::ResourceIdentityData> {
+    let identity = r.identity_schema()?.from_state(state)?;
+    identity_data(r, &identity, diags)
+}
+
+pub(super) fn identity_data(
+    r: &dyn Resource,
+    identity: &Value,
+    diags: &mut Diagnostics,
+) -> Option<pb::ResourceIdentityData> {
+    let ty = r.identity_schema()?.value_type();
+    let identity_data = encode(identity, &ty, "resource identity", diags)?;
+    Some(pb::ResourceIdentityData {
+        identity_data: Some(identity_data),
+    })
 }

@@ -1,7 +1,6 @@
 //! The answers for what this framework does not serve. The impl in `server/mod.rs` lists
-//! those RPCs (resource identity, moving state, config generation, ephemeral and
-//! list resources, functions, actions, state stores) and answers each with [`diagnostics`], or
-//! [`unimplemented`] for a server stream; CallFunction is answered here. Every message names
+//! those RPCs (config generation, ephemeral resources, functions, actions, state stores) and
+//! answers each with [`diagnostics`], or [`unimplemented`] for a server stream; CallFunction is answered here. Every message names
 //! the provider, so the user knows which plugin lacks the feature.
 
 use super::shared::ProviderRpc;

@@ -1,11 +1,13 @@
 //! `azuread_cross_tenant_partner`, a [`TypedResource`] over [`PartnerModel`]: this file holds
 //! the read, update, delete and import handlers. The schema (with its validators and plan
 //! modifiers) is `schema.rs`, the model `model.rs`, the Graph mapping `convert.rs`; the create
-//! flow is `create.rs`, the PATCH-and-confirm flow `update.rs`.
+//! flow is `create.rs`, the PATCH-and-confirm flow `update.rs`; a `moved` block from
+//! msgraph's `msgraph_resource` is `moved.rs`.
 
 mod convert;
 mod create;
 mod model;
+mod moved;
 mod plan;
 mod report;
 pub mod schema;
@@ -28,6 +30,7 @@ use crate::plugin::path::AttributePath;
 use crate::plugin::private::PrivateState;
 use crate::plugin::schema::Schema;
 use crate::plugin::timeouts::Timeouts;
+use crate::plugin::traits::MoveStateRequest;
 use crate::plugin::typed::{Operation, Plan, TypedResource};
 use async_trait::async_trait;
 use report::{report, report_sync_policy};
@@ -243,6 +246,11 @@ impl TypedResource for CrossTenantPartner {
                 report(diags, "delete", &tenant, &e);
             }
         }
+    }
+
+    /// From microsoft/msgraph's `msgraph_resource` (`moved.rs`).
+    fn move_state(&self, req: &MoveStateRequest, diags: &mut Diagnostics) -> Option<PartnerModel> {
+        moved::from_msgraph(req, diags)
     }
 
     /// tenant_id stays null until the read that follows, which takes Graph's spelling.

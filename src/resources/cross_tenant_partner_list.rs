@@ -1,0 +1,313 @@
+//! The list resource `azuread_cross_tenant_partner` (`terraform query`): every partner Graph
+//! holds, page by page, each sent as soon as its page arrives with the state the resource's
+//! read would record (`state_from_graph`), so `-generate-config-out` writes configuration that
+//! imports and then plans empty. `config { tenant_ids = [...] }` narrows it to those partners:
+//! one or two are read with their own GETs, more with the paged list (the rule of coalesced
+//! reads, `graph/coalesce.rs`). A requested tenant with no partner is a warning naming it.
+
+use std::collections::BTreeSet;
+use std::ops::ControlFlow;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::Deserialize;
+use serde_json::Value as Json;
+use tokio::sync::mpsc;
+
+use crate::graph::{GraphClient, GraphError, GraphHandle, LIST_THRESHOLD};
+use crate::plugin::diagnostics::Diagnostics;
+use crate::plugin::list::{ListRequest, ListResults};
+use crate::plugin::model::{from_value, to_value, Tf};
+use crate::plugin::path::AttributePath;
+use crate::plugin::schema::{Attribute, Block, Schema};
+use crate::plugin::traits::{ListResource, OperationContext};
+use crate::plugin::typed::Operation;
+use crate::plugin::validators::{custom, is_guid};
+use crate::plugin::value::Type;
+use crate::resources::cross_tenant_partner::schema::{self as partner_schema, SECTIONS};
+use crate::resources::cross_tenant_partner::state_from_graph;
+use crate::resources::cross_tenant_partner::{PartnerModel, TYPE_NAME};
+use crate::resources::cross_tenant_sections::SectionModel;
+use crate::resources::support::{graph, graph_op, report};
+
+/// How long one `terraform query` may spend reading Graph, throttling included (the resource's
+/// own read default).
+const LIST_TIMEOUT: Duration = Duration::from_secs(300);
+
+#[derive(Deserialize, Debug, Default)]
+struct ListConfig {
+    tenant_ids: Tf<Vec<String>>,
+}
+
+pub struct CrossTenantPartnerList {
+    schema: Schema,
+    resource_type: Type,
+    client: GraphHandle,
+}
+
+impl CrossTenantPartnerList {
+    pub fn new(client: GraphHandle) -> Self {
+        CrossTenantPartnerList {
+            schema: schema(),
+            resource_type: partner_schema::schema().value_type(),
+            client,
+        }
+    }
+
+    /// Sends one Graph partner as the resource's state; `false` once the list should stop.
+    async fn send(&self, partner: &Json, results: &mut ListResults) -> bool {
+        let model = state_from_graph(partner, &PartnerModel::default());
+        let Ok(state) = to_value(&model, &self.resource_type) else {
+            // The model always fits its own schema; a partner that does not is skipped loudly.
+            let mut diags = Diagnostics::new();
+            diags.warning(
+                "Skipped a partner that could not be shown",
+                format!("The partner {:?} did not convert into the {TYPE_NAME} schema. Please report this provider bug.", partner.get("tenantId")),
+            );
+            results.report(diags).await;
+            return results.wants_more();
+        };
+        let name = display_name(&model);
+        results.send(name, state).await
+    }
+
+    /// Every partner, page by page; a page is shown before the next one is requested.
+    async fn list_all(&self, graph: &GraphClient, op: &Operation, results: &mut ListResults) {
+        let (pages_in, mut pages) = mpsc::unbounded_channel::<Vec<Json>>();
+        // Stops the paging when Terraform has all it wants, even mid-request.
+        let enough = op.cancel.child_token();
+        let ctx = graph_op(&Operation {
+            cancel: enough.clone(),
+            timeout: op.timeout,
+        });
+        let fetch = async {
+            let listed = graph
+                .list_partner_pages(&ctx, |page| match pages_in.send(page) {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(_) => ControlFlow::Break(()),
+                })
+                .await;
+            drop(pages_in);
+            listed
+        };
+        let show = async {
+            while let Some(page) = pages.recv().await {
+                for partner in &page {
+                    if !self.send(partner, results).await {
+                        enough.cancel();
+                        return;
+                    }
+                }
+            }
+        };
+        let (listed, ()) = tokio::join!(fetch, show);
+        if let Err(e) = listed {
+            if !enough.is_cancelled() || op.cancel.is_cancelled() {
+                failed(results, &e).await;
+            }
+        }
+    }
+
+    /// The partners of the requested tenants, in the order given.
+    async fn list_some(
+        &self,
+        graph: &GraphClient,
+        op: &Operation,
+        tenants: Vec<String>,
+        results: &mut ListResults,
+    ) {
+        let ctx = graph_op(op);
+        let found: Result<Vec<(String, Option<Json>)>, GraphError> =
+            if tenants.len() < LIST_THRESHOLD {
+                let mut found = Vec::new();
+                for tenant in tenants {
+                    match graph.get_partner(&tenant, &ctx).await {
+                        Ok(partner) => found.push((tenant, partner)),
+                        Err(e) => return failed(results, &e).await,
+                    }
+                }
+                Ok(found)
+            } else {
+                graph.list_partners(&ctx).await.map(|all| {
+                    tenants
+                        .into_iter()
+                        .map(|tenant| {
+                            let partner = all.iter().find(|p| same_tenant(p, &tenant)).cloned();
+                            (tenant, partner)
+                        })
+                        .collect()
+                })
+            };
+        let found = match found {
+            Ok(found) => found,
+            Err(e) => return failed(results, &e).await,
+        };
+        let mut missing = Vec::new();
+        for (tenant, partner) in found {
+            match partner {
+                Some(partner) => {
+                    if !self.send(&partner, results).await {
+                        return;
+                    }
+                }
+                None => missing.push(tenant),
+            }
+        }
+        if !missing.is_empty() {
+            let mut diags = Diagnostics::new();
+            diags.warning_at(
+                AttributePath::attr("tenant_ids"),
+                "No partner for some requested tenants",
+                format!("Microsoft Graph has no cross-tenant access partner for {}. Check the tenant IDs, or leave `tenant_ids` out to list every partner.", missing.join(", ")),
+            );
+            results.report(diags).await;
+        }
+    }
+}
+
+fn same_tenant(partner: &Json, tenant: &str) -> bool {
+    partner
+        .get("tenantId")
+        .and_then(Json::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case(tenant))
+}
+
+/// What `terraform query` shows beside the identity (which already names the tenant): the
+/// sections the partner sets itself, or that it inherits every default, and what Graph says
+/// it is.
+fn display_name(model: &PartnerModel) -> String {
+    let mut shown: Vec<&str> = SECTIONS
+        .iter()
+        .filter(|section| model.section(section.tf).is_some_and(|v| !v.is_null()))
+        .map(|section| section.tf)
+        .collect();
+    if shown.is_empty() {
+        shown.push("inherits every default");
+    }
+    if model.is_service_provider == Tf::Known(true) {
+        shown.push("service provider");
+    }
+    if model.is_in_multi_tenant_organization == Tf::Known(true) {
+        shown.push("multitenant organization");
+    }
+    shown.join(", ")
+}
+
+async fn failed(results: &mut ListResults, e: &GraphError) {
+    let mut diags = Diagnostics::new();
+    report(
+        &mut diags,
+        "Could not list cross-tenant access partners".into(),
+        e,
+    );
+    results.report(diags).await;
+}
+
+/// The `config` block: an optional filter.
+fn schema() -> Schema {
+    let tenant_ids = Attribute::primitive(
+        "tenant_ids",
+        Type::Set(Box::new(Type::String)),
+        "Only list the partners of these tenant IDs (GUIDs). Left out, every partner is listed. A tenant without a partner is reported as a warning.",
+    )
+    .optional()
+    .validate(custom(|value, path, diags| {
+        for element in value.elements().unwrap_or(&[]) {
+            match element.as_str() {
+                Some(text) if !is_guid(text) => diags.error_at(
+                    path.clone(),
+                    "Invalid tenant ID",
+                    format!("{path} must hold tenant GUIDs such as 90e29127-71ad-49c7-9ce8-db3f41ea06f1, not {text:?}."),
+                ),
+                _ => {}
+            }
+        }
+    }));
+    Schema {
+        version: 0,
+        block: Block::new(
+            "Lists the cross-tenant access partners in Microsoft Graph (`/policies/crossTenantAccessPolicy/partners`, every page), for `terraform query` and `-generate-config-out`.",
+            vec![tenant_ids],
+        ),
+    }
+}
+
+#[async_trait]
+impl ListResource for CrossTenantPartnerList {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn list(&self, ctx: &OperationContext, req: ListRequest, results: &mut ListResults) {
+        let config: ListConfig = from_value(&req.config).unwrap_or_default();
+        let op = Operation {
+            cancel: ctx.cancel.clone(),
+            timeout: LIST_TIMEOUT,
+        };
+        let mut diags = Diagnostics::new();
+        let Some(graph) = graph(&self.client, &op, &mut diags).await else {
+            return results.report(diags).await;
+        };
+        match config.tenant_ids {
+            Tf::Known(tenants) => {
+                let mut seen = BTreeSet::new();
+                let tenants = tenants
+                    .into_iter()
+                    .filter(|t| seen.insert(t.to_ascii_lowercase()))
+                    .collect();
+                self.list_some(&graph, &op, tenants, results).await;
+            }
+            _ => self.list_all(&graph, &op, results).await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::value::Value;
+    use serde_json::json;
+
+    #[test]
+    fn the_display_name_says_what_graph_says_the_partner_is() {
+        let plain = state_from_graph(&json!({"tenantId": "t"}), &PartnerModel::default());
+        assert_eq!(display_name(&plain), "inherits every default");
+        let csp = state_from_graph(
+            &json!({"tenantId": "t", "isServiceProvider": true, "inboundTrust": {"isMfaAccepted": true}}),
+            &PartnerModel::default(),
+        );
+        assert_eq!(display_name(&csp), "inbound_trust, service provider");
+    }
+
+    #[test]
+    fn a_listed_partner_fits_the_resource_schema_and_names_its_identity() {
+        let partner = json!({"tenantId": "90E29127-71AD-49C7-9CE8-DB3F41EA06F1", "inboundTrust": {"isMfaAccepted": true}});
+        let model = state_from_graph(&partner, &PartnerModel::default());
+        let state = to_value(&model, &partner_schema::schema().value_type()).expect("fits");
+        let identity = partner_schema::identity()
+            .from_state(&state)
+            .expect("an identity");
+        assert_eq!(
+            identity.get("tenant_id"),
+            Some(&Value::from("90e29127-71ad-49c7-9ce8-db3f41ea06f1"))
+        );
+    }
+
+    #[test]
+    fn tenant_ids_must_be_guids() {
+        let schema = schema();
+        let config = Value::object([(
+            "tenant_ids".to_string(),
+            Value::Set(vec![Value::from("contoso.com")]),
+        )]);
+        let mut diags = Diagnostics::new();
+        crate::plugin::validators::validate_block(&schema.block, &config, &mut diags);
+        assert!(diags.has_errors());
+        let shown = format!("{:?}", diags.iter().next());
+        assert!(shown.contains("contoso.com"), "{shown}");
+    }
+}

@@ -55,3 +55,6 @@ mod singletons;
 
 #[path = "query.rs"]
 mod query;
+
+#[path = "moved.rs"]
+mod moved;

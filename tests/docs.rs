@@ -14,6 +14,8 @@ use terraform_provider_azuread::provider::schema::ARGUMENTS;
 use terraform_provider_azuread::provider::{AzureadProvider, CLOUDS, PROVIDER_ADDRESS};
 use terraform_provider_azuread::resources::cross_tenant_partner::parse_import_id;
 
+#[path = "docs/guides.rs"]
+mod guides;
 #[path = "docs/side_by_side.rs"]
 mod side_by_side;
 #[path = "docs/singletons.rs"]

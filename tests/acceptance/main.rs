@@ -58,3 +58,6 @@ mod query;
 
 #[path = "moved.rs"]
 mod moved;
+
+#[path = "guide.rs"]
+mod guide;

@@ -33,7 +33,7 @@ fn stand_in_dir() -> PathBuf {
 }
 
 /// Adds a dev_override that serves `microsoft/msgraph` from the stand-in.
-fn install_stand_in(ws: &Workspace) {
+pub(crate) fn install_stand_in(ws: &Workspace) {
     let cli = ws
         .env()
         .find(|(k, _)| *k == "TF_CLI_CONFIG_FILE")
@@ -69,9 +69,9 @@ fn our_partner() -> String {
     )
 }
 
-/// A state file as Terraform writes it for msgraph_resource: the dynamic `body` kept with its
-/// type, `id` from the create's Location, and msgraph's other attributes.
-fn msgraph_state(url: &str, body: &Value) -> String {
+/// A state file as Terraform writes it for `msgraph_resource.NAME`: the dynamic `body` kept
+/// with its type, `id` (the tenant) from the create's Location, and msgraph's other attributes.
+pub(crate) fn msgraph_state(name: &str, url: &str, body: &Value) -> String {
     let attributes = json!({
         "id": TENANT,
         "url": url,
@@ -98,7 +98,7 @@ fn msgraph_state(url: &str, body: &Value) -> String {
         "resources": [{
             "mode": "managed",
             "type": "msgraph_resource",
-            "name": "partner",
+            "name": name,
             "provider": "provider[\"registry.terraform.io/microsoft/msgraph\"]",
             "instances": [{"schema_version": 0, "attributes": attributes, "sensitive_attributes": []}],
         }],
@@ -111,7 +111,7 @@ fn msgraph_state(url: &str, body: &Value) -> String {
 fn migrated_from_msgraph(tool: Tool, url: &str) -> Workspace {
     let ws = Workspace::new(tool);
     ws.emulator.put_partner(TENANT, body());
-    ws.write_file("terraform.tfstate", &msgraph_state(url, &body()));
+    ws.write_file("terraform.tfstate", &msgraph_state("partner", url, &body()));
     ws.clear_log();
     ws
 }

@@ -76,7 +76,7 @@ fn ok_json(body: &Value) -> Reply {
 }
 
 /// One page of a list: `items`, and a next link when there is one.
-fn page(items: &[&str], next: Option<String>) -> Reply {
+pub(super) fn page(items: &[&str], next: Option<String>) -> Reply {
     let mut body =
         json!({ "value": items.iter().map(|t| json!({"tenantId": t})).collect::<Vec<_>>() });
     if let Some(link) = next {

@@ -32,6 +32,8 @@ mod coalesce_tests;
 #[cfg(test)]
 mod endpoint_tests;
 #[cfg(test)]
+mod paging_tests;
+#[cfg(test)]
 mod test_server;
 
 pub use auth::{

@@ -5,9 +5,11 @@
 //! warning naming it); `limit` stops the paging early; a bad tenant ID is refused before any
 //! request.
 
-use crate::harness::{Tool, Workspace};
-use graph_emulator::Switches;
+use crate::harness::{fault, Tool, Workspace};
+use graph_emulator::{FaultKind, Switches};
 use serde_json::{json, Value};
+use std::os::unix::process::CommandExt;
+use std::time::{Duration, Instant};
 
 const PARTNERS_PATH: &str = "/v1.0/policies/crossTenantAccessPolicy/partners";
 const COUNT: usize = 120;
@@ -222,4 +224,53 @@ fn a_bad_tenant_id_is_refused_before_any_request() {
     );
     assert!(run.combined().contains("contoso.com"), "{}", run.combined());
     assert!(ws.partner_requests().is_empty(), "{:?}", seen(&ws));
+}
+
+/// Polls (does not sleep for timing) until `done`, failing after a generous `limit`.
+fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn ctrl_c_stops_a_query_waiting_on_graph() {
+    let ws = workspace();
+    ws.write_file("partners.tfquery.hcl", &list_block("  limit = 1000\n"));
+    // Graph takes ten minutes to answer the list: only the interrupt can end it sooner.
+    ws.emulator.add_fault(fault(
+        "partners",
+        "GET",
+        FaultKind::Latency { ms: 600_000 },
+        1,
+    ));
+    let mut child = ws
+        .command(&["query", "-no-color"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("spawn query");
+    wait_until(
+        "the list request in flight",
+        Duration::from_secs(120),
+        || {
+            ws.emulator
+                .requests_in_flight()
+                .iter()
+                .any(|r| r.method == "GET" && r.path == PARTNERS_PATH)
+        },
+    );
+    // What a terminal does on Ctrl-C: SIGINT to the whole foreground process group.
+    let kill = std::process::Command::new("kill")
+        .args(["-s", "INT", "--", &format!("-{}", child.id())])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    wait_until("terraform query to exit", Duration::from_secs(180), || {
+        matches!(child.try_wait(), Ok(Some(_)))
+    });
+    assert!(ws.writes().is_empty(), "{:?}", ws.writes());
 }

@@ -283,3 +283,58 @@ async fn a_msgraph_partner_moves_and_anything_else_is_refused() {
         .into_inner();
     assert!(refused.diagnostics[0].detail.contains("azuread_nothing"));
 }
+
+#[tokio::test]
+async fn stop_provider_ends_a_list_waiting_on_graph() {
+    let mut env = emulator::start().await;
+    env.emu.put_partner(TENANT, json!({"tenantId": TENANT}));
+    // Graph takes ten minutes to answer the list: only cancellation can end it sooner.
+    env.emu.add_fault(graph_emulator::FaultSpec {
+        route: "partners".into(),
+        method: Some("GET".into()),
+        kind: graph_emulator::FaultKind::Latency { ms: 600_000 },
+        count: Some(1),
+        probability: None,
+        seed: None,
+    });
+    let mut stream = env
+        .client
+        .list_resource(list_request(None, false, 100))
+        .await
+        .expect("ListResource")
+        .into_inner();
+    let started = std::time::Instant::now();
+    while !env
+        .emu
+        .requests_in_flight()
+        .iter()
+        .any(|r| r.method == "GET" && r.path == emulator::PARTNERS_PATH)
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the list request never reached Graph"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    env.client
+        .stop_provider(pb::stop_provider::Request {})
+        .await
+        .expect("StopProvider");
+    let mut listed = Vec::new();
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(120), async {
+        while let Some(event) = stream.next().await {
+            listed.push(event.expect("event"));
+        }
+    })
+    .await;
+    assert!(
+        ended.is_ok(),
+        "the list went on waiting for Graph after StopProvider"
+    );
+    assert!(listed.iter().all(|e| e.identity.is_none()), "{listed:?}");
+    let shown = format!("{listed:?}");
+    assert!(
+        shown.contains("Ctrl-C"),
+        "the error says Terraform stopped it: {shown}"
+    );
+}

@@ -8,4 +8,5 @@ pub mod cross_tenant_partner_data;
 pub mod cross_tenant_partner_identity_sync;
 pub mod cross_tenant_partner_list;
 pub mod cross_tenant_sections;
+pub mod msgraph_source;
 pub mod support;

@@ -6,6 +6,8 @@
 //!   downloaded here, so a stand-in built from this project's plugin framework
 //!   (`tests/stand_in/msgraph.rs`, built by `cargo test`) takes its place through a
 //!   dev_override. It serves msgraph_resource's schema and is never asked to do anything else.
+//! - A partner's sync policy (msgraph's `create_method = "PUT"` on `.../identitySynchronization`)
+//!   moves to `azuread_cross_tenant_partner_identity_sync` in the same plan.
 //! - A `moved` block from an msgraph_resource that is no partner is refused before any write.
 //! - Without the msgraph provider (OpenTofu 1.6 has no cross-type moves): `state rm` and an
 //!   `import` block, under every CLI.
@@ -72,36 +74,47 @@ fn our_partner() -> String {
 /// A state file as Terraform writes it for `msgraph_resource.NAME`: the dynamic `body` kept
 /// with its type, `id` (the tenant) from the create's Location, and msgraph's other attributes.
 pub(crate) fn msgraph_state(name: &str, url: &str, body: &Value) -> String {
-    let attributes = json!({
-        "id": TENANT,
-        "url": url,
-        "api_version": "v1.0",
-        "body": {"value": body, "type": ["object", {}]},
-        "ignore_missing_property": true,
-        "create_query_parameters": null,
-        "read_query_parameters": null,
-        "update_query_parameters": null,
-        "delete_query_parameters": null,
-        "response_export_values": {"all": "@"},
-        "create_method": null,
-        "update_method": null,
-        "retry": null,
-        "output": {"value": {}, "type": ["object", {}]},
-        "resource_url": format!("{url}/{TENANT}"),
-    });
+    msgraph_states(&[(name, url, TENANT, None, body)])
+}
+
+/// The state of several msgraph resources: `(name, url, id, create_method, body)` each.
+fn msgraph_states(resources: &[(&str, &str, &str, Option<&str>, &Value)]) -> String {
+    let resources: Vec<Value> = resources
+        .iter()
+        .map(|(name, url, id, create_method, body)| {
+            let attributes = json!({
+                "id": id,
+                "url": url,
+                "api_version": "v1.0",
+                "body": {"value": body, "type": ["object", {}]},
+                "ignore_missing_property": true,
+                "create_query_parameters": null,
+                "read_query_parameters": null,
+                "update_query_parameters": null,
+                "delete_query_parameters": null,
+                "response_export_values": {"all": "@"},
+                "create_method": create_method,
+                "update_method": null,
+                "retry": null,
+                "output": {"value": {}, "type": ["object", {}]},
+                "resource_url": format!("{url}/{id}"),
+            });
+            json!({
+                "mode": "managed",
+                "type": "msgraph_resource",
+                "name": name,
+                "provider": "provider[\"registry.terraform.io/microsoft/msgraph\"]",
+                "instances": [{"schema_version": 0, "attributes": attributes, "sensitive_attributes": []}],
+            })
+        })
+        .collect();
     json!({
         "version": 4,
         "terraform_version": "1.11.0",
         "serial": 1,
         "lineage": "8e0c53cb-1f0e-4b61-9e1c-2a3f1f1b8a10",
         "outputs": {},
-        "resources": [{
-            "mode": "managed",
-            "type": "msgraph_resource",
-            "name": name,
-            "provider": "provider[\"registry.terraform.io/microsoft/msgraph\"]",
-            "instances": [{"schema_version": 0, "attributes": attributes, "sensitive_attributes": []}],
-        }],
+        "resources": resources,
         "check_results": null,
     })
     .to_string()
@@ -206,3 +219,58 @@ fn state_rm_and_import_take_over_without_msgraph(tool: Tool) {
 }
 
 both_tools!(state_rm_and_import_take_over_without_msgraph);
+
+#[test]
+fn a_partner_and_its_sync_policy_move_together() {
+    let ws = migrated_from_msgraph(
+        Tool::Terraform115,
+        "policies/crossTenantAccessPolicy/partners",
+    );
+    let sync_body = json!({"userSyncInbound": {"isSyncAllowed": true}});
+    assert!(ws.emulator.put_identity_sync(TENANT, sync_body.clone()));
+    let sync_url =
+        format!("policies/crossTenantAccessPolicy/partners/{TENANT}/identitySynchronization");
+    ws.write_file(
+        "terraform.tfstate",
+        &msgraph_states(&[
+            (
+                "partner",
+                "policies/crossTenantAccessPolicy/partners",
+                TENANT,
+                None,
+                &body(),
+            ),
+            (
+                "sync",
+                &sync_url,
+                "identitySynchronization",
+                Some("PUT"),
+                &sync_body,
+            ),
+        ]),
+    );
+    install_stand_in(&ws);
+    let sync = "resource \"azuread_cross_tenant_partner_identity_sync\" \"sync\" {\n  tenant_id = azuread_cross_tenant_partner.partner.tenant_id\n  user_sync_inbound = {\n    is_sync_allowed = true\n  }\n}\n";
+    ws.write_file(
+        "main.tf",
+        &format!("{}\nmoved {{\n  from = msgraph_resource.sync\n  to   = azuread_cross_tenant_partner_identity_sync.sync\n}}\n\n{sync}", moved_config()),
+    );
+    ws.clear_log();
+    let plan = ws.plan();
+    assert!(
+        plan.stdout.contains(
+            "msgraph_resource.sync has moved to azuread_cross_tenant_partner_identity_sync.sync"
+        ),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("0 to add, 0 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    ws.apply();
+    assert!(ws.writes().is_empty(), "{:?}", ws.writes());
+    ws.write_config(&format!("{}\n{sync}", our_partner()));
+    ws.assert_plan_empty();
+}

@@ -8,7 +8,7 @@
 //! Any other source (another type, another provider, another Graph collection) is refused with
 //! a diagnostic naming what is accepted, and nothing is moved.
 
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
 use super::model::PartnerModel;
 use super::schema::SECTIONS;
@@ -16,12 +16,12 @@ use super::state::state_from_graph;
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::traits::MoveStateRequest;
 use crate::plugin::validators::is_guid;
+pub use crate::resources::msgraph_source::MSGRAPH_TYPE;
+use crate::resources::msgraph_source::{msgraph_object, warn_unmodelled, MSGRAPH_PROVIDER};
 
-pub const MSGRAPH_TYPE: &str = "msgraph_resource";
-/// The provider's namespace and name; the registry host in front may be any.
-const MSGRAPH_PROVIDER: &str = "microsoft/msgraph";
+const TARGET: &str = "azuread_cross_tenant_partner";
 const PARTNERS_URL: &str = "policies/crossTenantAccessPolicy/partners";
-/// Body members a partner may have that are not sections: kept, or Graph's own annotations.
+/// Body members a partner may have that are not sections.
 const NOT_SECTIONS: &[&str] = &[
     "tenantId",
     "isServiceProvider",
@@ -31,47 +31,30 @@ const NOT_SECTIONS: &[&str] = &[
 
 /// What an accepted move says, for every refusal.
 fn accepted() -> String {
-    format!("azuread_cross_tenant_partner accepts a `moved` block from {MSGRAPH_TYPE} (provider {MSGRAPH_PROVIDER}) whose url is \"{PARTNERS_URL}\", that is a partner created through msgraph; any other object is imported instead (`import {{ to = azuread_cross_tenant_partner.NAME, identity = {{ tenant_id = \"...\" }} }}`).")
+    format!("{TARGET} accepts a `moved` block from {MSGRAPH_TYPE} (provider {MSGRAPH_PROVIDER}) whose url is \"{PARTNERS_URL}\", that is a partner created through msgraph; any other object is imported instead (`import {{ to = {TARGET}.NAME, identity = {{ tenant_id = \"...\" }} }}`).")
 }
 
 /// The partner state `req` amounts to, or `None` with the reason in `diags`. Warnings name the
 /// body members that have no attribute here (they are not carried over).
 pub fn from_msgraph(req: &MoveStateRequest, diags: &mut Diagnostics) -> Option<PartnerModel> {
-    let from_msgraph = req.source_type == MSGRAPH_TYPE
-        && req
-            .source_provider
-            .to_ascii_lowercase()
-            .ends_with(MSGRAPH_PROVIDER);
-    if !from_msgraph {
+    let object = msgraph_object(req, TARGET, &accepted(), diags)?;
+    if !object.url.eq_ignore_ascii_case(PARTNERS_URL) {
         diags.error(
             "Unsupported move source",
             format!(
-                "Cannot move {} of {} to azuread_cross_tenant_partner. {}",
-                req.source_type,
-                req.source_provider,
+                "This {MSGRAPH_TYPE} manages {:?}, not a cross-tenant access partner. {}",
+                object.url,
                 accepted()
             ),
         );
         return None;
     }
-    let state = &req.source_state;
-    let url = state.get("url").and_then(Json::as_str).unwrap_or_default();
-    if !is_partners_url(url) {
-        diags.error(
-            "Unsupported move source",
-            format!(
-                "This {MSGRAPH_TYPE} manages {url:?}, not a cross-tenant access partner. {}",
-                accepted()
-            ),
-        );
-        return None;
-    }
-    let mut body = body_of(state);
+    let mut body = object.body;
     let tenant = body
         .get("tenantId")
         .and_then(Json::as_str)
-        .or_else(|| state.get("id").and_then(Json::as_str))
-        .map(str::to_owned);
+        .map(str::to_owned)
+        .or(object.id);
     let Some(tenant) = tenant.filter(|t| is_guid(t)) else {
         diags.error(
             "Cannot tell which partner to move",
@@ -80,56 +63,12 @@ pub fn from_msgraph(req: &MoveStateRequest, diags: &mut Diagnostics) -> Option<P
         return None;
     };
     body.insert("tenantId".into(), Json::String(tenant));
-    let unknown: Vec<&str> = body
-        .keys()
-        .map(String::as_str)
-        .filter(|k| !k.starts_with('@') && !NOT_SECTIONS.contains(k))
-        .filter(|k| !SECTIONS.iter().any(|s| s.graph == *k))
-        .collect();
-    if !unknown.is_empty() {
-        diags.warning(
-            "Part of the msgraph body is not carried over",
-            format!("azuread_cross_tenant_partner has no attribute for {} in the {MSGRAPH_TYPE} body; after the move the provider manages only the sections it models.", unknown.join(", ")),
-        );
-    }
+    let known = |k: &str| NOT_SECTIONS.contains(&k) || SECTIONS.iter().any(|s| s.graph == k);
+    warn_unmodelled(&body, known, TARGET, diags);
     Some(state_from_graph(
         &Json::Object(body),
         &PartnerModel::default(),
     ))
-}
-
-/// `policies/crossTenantAccessPolicy/partners`, with or without slashes around it or an
-/// API version in front (msgraph's `url` is relative to the version it is given apart).
-fn is_partners_url(url: &str) -> bool {
-    let url = url.trim().trim_matches('/');
-    let url = ["v1.0/", "beta/"]
-        .iter()
-        .find_map(|version| {
-            url.get(..version.len())
-                .filter(|p| p.eq_ignore_ascii_case(version))
-                .map(|_| &url[version.len()..])
-        })
-        .unwrap_or(url);
-    url.eq_ignore_ascii_case(PARTNERS_URL)
-}
-
-/// msgraph's `body` attribute is dynamic: Terraform stores it as `{"value": ..., "type": ...}`.
-/// A plain object, or the JSON text older versions kept, are read as well.
-fn body_of(state: &Json) -> Map<String, Json> {
-    let body = match state.get("body") {
-        Some(Json::Object(wrapped))
-            if wrapped.contains_key("value") && wrapped.contains_key("type") =>
-        {
-            wrapped.get("value").cloned().unwrap_or(Json::Null)
-        }
-        Some(Json::String(text)) => serde_json::from_str(text).unwrap_or(Json::Null),
-        Some(other) => other.clone(),
-        None => Json::Null,
-    };
-    match body {
-        Json::Object(map) => map,
-        _ => Map::new(),
-    }
 }
 
 #[cfg(test)]
@@ -246,21 +185,5 @@ mod tests {
             shown.contains("someFutureSetting") && !shown.contains("odata"),
             "{shown}"
         );
-    }
-
-    #[test]
-    fn a_body_kept_as_json_text_is_read() {
-        let mut state = msgraph_state(json!({}));
-        state["body"] = json!(format!(
-            "{{\"tenantId\":\"{T}\",\"inboundTrust\":{{\"isMfaAccepted\":true}}}}"
-        ));
-        let req = request(
-            "registry.terraform.io/microsoft/msgraph",
-            MSGRAPH_TYPE,
-            state,
-        );
-        let mut diags = Diagnostics::new();
-        let model = from_msgraph(&req, &mut diags).expect("moved");
-        assert!(model.inbound_trust.known().is_some());
     }
 }

@@ -1,9 +1,11 @@
 //! `azuread_cross_tenant_partner_identity_sync`, a [`TypedResource`] over [`SyncModel`]: a
 //! partner's cross-tenant synchronization policy, created with PUT, updated with a PATCH of only
 //! what changed and read back until Graph shows it, deleted with DELETE (404: already gone).
-//! The schema and model are `schema.rs`, the Graph mapping `convert.rs`.
+//! The schema and model are `schema.rs`, the Graph mapping `convert.rs`, a `moved` block from
+//! msgraph's `msgraph_resource` `moved.rs`.
 
 mod convert;
+mod moved;
 pub mod schema;
 
 use crate::graph::{
@@ -16,6 +18,7 @@ use crate::plugin::path::AttributePath;
 use crate::plugin::private::PrivateState;
 use crate::plugin::schema::Schema;
 use crate::plugin::timeouts::Timeouts;
+use crate::plugin::traits::MoveStateRequest;
 use crate::plugin::typed::{Operation, Plan, TypedResource};
 use crate::resources::support::{graph, graph_op, report};
 use async_trait::async_trait;
@@ -272,6 +275,11 @@ impl TypedResource for CrossTenantPartnerIdentitySync {
     }
 
     /// tenant_id stays null until the read that follows, which takes Graph's spelling.
+    /// From microsoft/msgraph's `msgraph_resource` with `create_method = "PUT"` (`moved.rs`).
+    fn move_state(&self, req: &MoveStateRequest, diags: &mut Diagnostics) -> Option<SyncModel> {
+        moved::from_msgraph(req, diags)
+    }
+
     fn parse_import_id(&self, id: &str) -> Result<String, String> {
         convert::parse_import_id(id).ok_or_else(|| {
             format!("Expected a tenant GUID (90e29127-71ad-49c7-9ce8-db3f41ea06f1) or {PATH}, got {id:?}.")

@@ -1,9 +1,9 @@
 //! The list resource `azuread_cross_tenant_partner` (`terraform query`): every partner Graph
 //! holds, page by page, each sent as soon as its page arrives with the state the resource's
 //! read would record (`state_from_graph`), so `-generate-config-out` writes configuration that
-//! imports and then plans empty. `config { tenant_ids = [...] }` narrows it to those partners:
-//! one or two are read with their own GETs, more with the paged list (the rule of coalesced
-//! reads, `graph/coalesce.rs`). A requested tenant with no partner is a warning naming it.
+//! imports and then plans empty. `config { tenant_ids = [...] }` narrows it to those partners,
+//! read together through the coalesced path of refreshes (`graph/coalesce.rs`): one or two are
+//! GETs, more share one paged list. A requested tenant with no partner is a warning naming it.
 
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::Value as Json;
 use tokio::sync::mpsc;
 
-use crate::graph::{GraphClient, GraphError, GraphHandle, LIST_THRESHOLD};
+use crate::graph::{GraphClient, GraphError, GraphHandle};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::list::{ListRequest, ListResults};
 use crate::plugin::model::{from_value, to_value, Tf};
@@ -116,34 +116,35 @@ impl CrossTenantPartnerList {
         tenants: Vec<String>,
         results: &mut ListResults,
     ) {
+        // Concurrent reads through the coalesced path: one or two are GETs, more share one
+        // paged list (and a tenant missing from it still gets its own GET).
         let ctx = graph_op(op);
-        let found: Result<Vec<(String, Option<Json>)>, GraphError> =
-            if tenants.len() < LIST_THRESHOLD {
-                let mut found = Vec::new();
-                for tenant in tenants {
-                    match graph.get_partner(&tenant, &ctx).await {
-                        Ok(partner) => found.push((tenant, partner)),
-                        Err(e) => return failed(results, &e).await,
-                    }
+        let mut reads = tokio::task::JoinSet::new();
+        for (index, tenant) in tenants.into_iter().enumerate() {
+            let (graph, ctx) = (graph.clone(), ctx.clone());
+            reads.spawn(async move {
+                let read = graph.read_partner(&tenant, &ctx).await;
+                (index, tenant, read)
+            });
+        }
+        let mut found = Vec::new();
+        while let Some(joined) = reads.join_next().await {
+            match joined {
+                Ok((index, tenant, Ok(partner))) => found.push((index, tenant, partner)),
+                Ok((_, _, Err(e))) => return failed(results, &e).await,
+                Err(e) => {
+                    let mut diags = Diagnostics::new();
+                    diags.error(
+                        "Internal error while listing",
+                        format!("A partner read stopped on an internal error ({e}). Please report this with the output of TF_LOG_PROVIDER=debug."),
+                    );
+                    return results.report(diags).await;
                 }
-                Ok(found)
-            } else {
-                graph.list_partners(&ctx).await.map(|all| {
-                    tenants
-                        .into_iter()
-                        .map(|tenant| {
-                            let partner = all.iter().find(|p| same_tenant(p, &tenant)).cloned();
-                            (tenant, partner)
-                        })
-                        .collect()
-                })
-            };
-        let found = match found {
-            Ok(found) => found,
-            Err(e) => return failed(results, &e).await,
-        };
+            }
+        }
+        found.sort_by_key(|(index, ..)| *index);
         let mut missing = Vec::new();
-        for (tenant, partner) in found {
+        for (_, tenant, partner) in found {
             match partner {
                 Some(partner) => {
                     if !self.send(&partner, results).await {
@@ -163,13 +164,6 @@ impl CrossTenantPartnerList {
             results.report(diags).await;
         }
     }
-}
-
-fn same_tenant(partner: &Json, tenant: &str) -> bool {
-    partner
-        .get("tenantId")
-        .and_then(Json::as_str)
-        .is_some_and(|t| t.eq_ignore_ascii_case(tenant))
 }
 
 /// What `terraform query` shows beside the identity (which already names the tenant): the

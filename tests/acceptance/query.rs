@@ -2,8 +2,8 @@
 //! `azuread_cross_tenant_partner`: 120 partners over three pages are all listed with their
 //! identity; the configuration `-generate-config-out` writes applies as 120 imports that send
 //! GETs only, then plans empty; `config { tenant_ids }` narrows the list (a missing tenant is a
-//! warning naming it); `limit` stops the paging early; a bad tenant ID is refused before any
-//! request.
+//! warning naming it, and four share one paged list); `limit` stops the paging early; Ctrl-C
+//! ends a query waiting on Graph; a bad tenant ID is refused before any request.
 
 use crate::harness::{fault, Tool, Workspace};
 use graph_emulator::{FaultKind, Switches};
@@ -187,6 +187,33 @@ fn tenant_ids_narrow_the_list_and_a_missing_tenant_is_named() {
         seen(&ws)
     );
     assert_eq!(ws.partner_requests().len(), 2, "{:?}", seen(&ws));
+}
+
+#[test]
+fn many_tenant_ids_share_one_paged_list() {
+    let ws = workspace();
+    let wanted: Vec<String> = [3, 60, 99, 119].into_iter().map(tenant).collect();
+    let quoted: Vec<String> = wanted.iter().map(|t| format!("\"{t}\"")).collect();
+    ws.write_file(
+        "partners.tfquery.hcl",
+        &list_block(&format!(
+            "  config {{\n    tenant_ids = [{}]\n  }}\n",
+            quoted.join(", ")
+        )),
+    );
+    ws.clear_log();
+    let run = ws.ok(&["query", "-no-color"]);
+    let shown = (0..COUNT)
+        .filter(|i| run.stdout.contains(&tenant(*i)))
+        .count();
+    assert_eq!(shown, wanted.len(), "{}", run.stdout);
+    assert_eq!(
+        lists_sent(&ws),
+        ws.partner_requests().len(),
+        "four tenants are read through one paged list, not a GET each: {:?}",
+        seen(&ws)
+    );
+    assert_eq!(lists_sent(&ws), 3, "{:?}", seen(&ws));
 }
 
 #[test]

@@ -110,6 +110,7 @@ fn query_lists_every_partner_and_its_generated_configuration_imports() {
         seen(&ws)
     );
     assert_eq!(ws.partner_requests().len(), 3, "{:?}", seen(&ws));
+    eprintln!("terraform query of {COUNT} partners: {:?}", seen(&ws));
 
     let run = ws.ok(&["query", "-no-color", "-generate-config-out=generated.tf"]);
     let generated =
@@ -145,6 +146,11 @@ fn query_lists_every_partner_and_its_generated_configuration_imports() {
     );
     assert!(ws.writes().is_empty(), "{:?}", ws.writes());
     assert_eq!(ws.emulator.partners().len(), COUNT);
+    eprintln!(
+        "apply of the generated configuration ({COUNT} imports): {} Graph requests {:?}",
+        requests.len(),
+        seen(&ws)
+    );
 
     // What was imported is what Graph holds: the configuration plans empty, and a
     // partner's sections are in state as configured by hand.

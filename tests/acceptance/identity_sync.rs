@@ -1,9 +1,11 @@
 //! `azuread_cross_tenant_partner_identity_sync` under real terraform and tofu: create (PUT),
 //! empty plan, import both ways, update (one PATCH with only the change), drift, destroy in
-//! the order Graph requires, a display name Graph fills in, and a PUT for a missing partner.
+//! the order Graph requires, a display name Graph fills in, a PUT for a missing partner, and
+//! nothing lost when a PUT's answer is lost or Ctrl-C comes before it.
 
 use crate::both_tools;
 use crate::harness::*;
+use graph_emulator::FaultKind;
 use serde_json::{json, Value};
 
 const SYNC: &str = "azuread_cross_tenant_partner_identity_sync.test";
@@ -186,3 +188,78 @@ fn partner_must_exist_first(tool: Tool) {
     assert_eq!(ws.state_values(SYNC), Value::Null);
 }
 both_tools!(partner_must_exist_first);
+
+/// The partner alone, applied, then the configuration with its sync policy written.
+fn partner_applied(tool: Tool) -> Workspace {
+    let ws = Workspace::new(tool);
+    ws.write_config(&partner(TENANT, ""));
+    ws.apply();
+    ws.write_config(&config(None, true));
+    ws.clear_log();
+    ws
+}
+
+fn sync_in_state(ws: &Workspace) -> bool {
+    ws.ok(&["state", "list"]).stdout.lines().any(|l| l == SYNC)
+}
+
+// A PUT whose answer is lost on the way back: PUT is idempotent, so it is sent again, and the
+// policy ends in state as Graph holds it.
+fn a_lost_put_answer_is_retried(tool: Tool) {
+    let ws = partner_applied(tool);
+    ws.emulator.add_fault(fault(
+        "identitySynchronization",
+        "PUT",
+        FaultKind::DropResponse,
+        1,
+    ));
+    ws.apply();
+    let puts: Vec<_> = writes(&ws)
+        .into_iter()
+        .filter(|(method, ..)| method == "PUT")
+        .collect();
+    assert_eq!(puts.len(), 2, "the lost answer, then the retry: {puts:?}");
+    assert!(ws.emulator.identity_sync(TENANT).is_some());
+    assert!(sync_in_state(&ws));
+    ws.assert_plan_empty();
+}
+both_tools!(a_lost_put_answer_is_retried);
+
+// Ctrl-C while the PUT is unanswered past the grace: the outcome is unknown, so the policy is
+// kept in state, and the next apply converges without an error or an orphan.
+fn ctrl_c_during_put_keeps_the_policy(tool: Tool) {
+    let ws = partner_applied(tool);
+    let (run, exited_after) = crate::interrupt::interrupted_on(
+        &ws,
+        crate::interrupt::APPLY,
+        "identitySynchronization",
+        "PUT",
+        crate::interrupt::UNANSWERED_MS,
+        1,
+    );
+    assert!(!run.success, "{}", run.combined());
+    assert!(
+        exited_after < std::time::Duration::from_secs(30),
+        "{exited_after:?}\n{}",
+        run.combined()
+    );
+    crate::interrupt::wait_until(
+        "the emulator to finish",
+        std::time::Duration::from_secs(120),
+        || ws.emulator.requests_in_flight().is_empty(),
+    );
+    assert!(
+        ws.emulator.identity_sync(TENANT).is_some(),
+        "the PUT took effect"
+    );
+    assert!(
+        sync_in_state(&ws),
+        "a PUT that may have happened stays in state:\n{}",
+        run.combined()
+    );
+    ws.emulator.clear_faults();
+    ws.apply();
+    assert!(ws.emulator.identity_sync(TENANT).is_some());
+    ws.assert_plan_empty();
+}
+both_tools!(ctrl_c_during_put_keeps_the_policy);

@@ -34,16 +34,16 @@ fn config_with(mfa: bool) -> String {
         .collect()
 }
 
-const APPLY: &[&str] = &["apply", "-auto-approve", "-no-color"];
+pub(crate) const APPLY: &[&str] = &["apply", "-auto-approve", "-no-color"];
 /// Longer than the provider's grace for a write in flight (2.5 s), so the answer comes too late.
-const UNANSWERED_MS: u64 = 5000;
+pub(crate) const UNANSWERED_MS: u64 = 5000;
 
 fn read(path: &std::path::Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
 
 /// Polls (does not sleep for timing) until `done`, failing after a generous `limit`.
-fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+pub(crate) fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
     while !done() {
         assert!(started.elapsed() < limit, "timed out waiting for {what}");
@@ -72,20 +72,34 @@ fn tracked_tenants(ws: &Workspace) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-/// Runs `args` with `method` requests slowed by `latency_ms`, sends Ctrl-C to its process
-/// group once such a request is in flight, and returns the interrupted run and how long the
-/// tool took to exit after the signal.
+/// Runs `args` with `method` requests to the partner routes slowed by `latency_ms`, sends
+/// Ctrl-C once one is in flight, and returns the run and how long the tool took to exit after
+/// the signal.
 fn interrupted(ws: &Workspace, args: &[&str], method: &str, latency_ms: u64) -> (Run, Duration) {
     let route = if method == "POST" {
         "partners"
     } else {
         "partner"
     };
+    interrupted_on(ws, args, route, method, latency_ms, TENANTS.len() as u64)
+}
+
+/// Runs `args` with the next `count` `method` requests to `route` slowed by `latency_ms`,
+/// sends Ctrl-C to its process group once such a request is in flight, and returns the
+/// interrupted run and how long the tool took to exit after the signal.
+pub(crate) fn interrupted_on(
+    ws: &Workspace,
+    args: &[&str],
+    route: &str,
+    method: &str,
+    latency_ms: u64,
+    count: u64,
+) -> (Run, Duration) {
     ws.emulator.add_fault(fault(
         route,
         method,
         FaultKind::Latency { ms: latency_ms },
-        TENANTS.len() as u64,
+        count,
     ));
     let out = ws.work_dir().join("interrupted.out");
     let err = ws.work_dir().join("interrupted.err");

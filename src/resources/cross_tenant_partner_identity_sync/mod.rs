@@ -88,7 +88,7 @@ async fn put_failed(
 ) {
     if e.is_conflict() {
         let retried = if e.attempts() > 1 {
-            " An earlier attempt of this create failed with a server error and may have created it."
+            " An earlier attempt of this create failed on the way back, but the policy Graph holds is not the one it sent, so it is someone else's."
         } else {
             ""
         };
@@ -180,7 +180,18 @@ impl TypedResource for CrossTenantPartnerIdentitySync {
         let graph = graph(&self.client, op, diags).await?;
         let tenant = tenant_of(&planned, diags)?;
         let ctx = graph_op(op);
-        if let Err(e) = graph.put(&policy(&tenant), &put_body(&planned), &ctx).await {
+        let body = put_body(&planned);
+        if let Err(e) = graph.put(&policy(&tenant), &body, &ctx).await {
+            if e.is_conflict() && e.attempts() > 1 {
+                // PUT is no upsert: a retry after a lost answer meets the policy its first
+                // attempt created. What reads back as sent is that policy: record it.
+                if let Ok(Some(sync)) = graph.get(&policy(&tenant), &ctx).await {
+                    if shows(&sync, &body) {
+                        log::info!("graph: the PUT of partner {tenant}'s sync policy was retried after a lost answer; the first attempt had created it");
+                        return Some(with_computed(&planned, Some(&sync)));
+                    }
+                }
+            }
             if !e.create_may_have_happened() {
                 put_failed(&graph, &tenant, &e, &ctx, diags).await;
                 return None;

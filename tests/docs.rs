@@ -2,8 +2,9 @@
 //! attribute, provider argument, environment variable, cloud and timeout default is documented,
 //! and the Terraform examples only use names the schemas define.
 //!
-//! The HCL check is deliberately light: a small tokenizer finds the top-level blocks and every
-//! `name =` key inside them. It does not evaluate anything; `terraform validate` does that.
+//! This file holds the partner's and the index's checks and the helpers the others share; the
+//! light HCL check is `docs/hcl.rs`, the other pages' checks are `docs/{family,singletons,
+//! guides,side_by_side}.rs`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -14,13 +15,18 @@ use terraform_provider_azuread::provider::schema::ARGUMENTS;
 use terraform_provider_azuread::provider::{AzureadProvider, CLOUDS, PROVIDER_ADDRESS};
 use terraform_provider_azuread::resources::cross_tenant_partner::parse_import_id;
 
+#[path = "docs/family.rs"]
+mod family;
 #[path = "docs/guides.rs"]
 mod guides;
+#[path = "docs/hcl.rs"]
+mod hcl;
 #[path = "docs/side_by_side.rs"]
 mod side_by_side;
 #[path = "docs/singletons.rs"]
 mod singletons;
-use side_by_side::{local_names, required_providers, selects_provider};
+use family::FAMILY_DOCS;
+use hcl::check_hcl;
 use terraform_provider_azuread::resources::cross_tenant_partner::schema::{
     schema, SECTIONS, TIMEOUT_OPERATIONS,
 };
@@ -248,202 +254,6 @@ fn tf_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[derive(Debug, PartialEq)]
-enum Token {
-    Ident(String),
-    /// A quoted string's raw contents.
-    Str(String),
-    Punct(char),
-}
-
-/// Tokens with their line numbers. Comments are dropped; a string (even with `${...}` in it)
-/// is one token.
-fn tokenize(text: &str) -> Vec<(Token, usize)> {
-    let chars: Vec<char> = text.chars().collect();
-    let (mut i, mut line, mut tokens) = (0, 1, Vec::new());
-    while i < chars.len() {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
-        if c == '\n' {
-            line += 1;
-            i += 1;
-        } else if c.is_whitespace() {
-            i += 1;
-        } else if c == '#' || (c == '/' && next == Some('/')) {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-        } else if c == '/' && next == Some('*') {
-            i += 2;
-            while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
-                line += usize::from(chars[i] == '\n');
-                i += 1;
-            }
-            i += 2;
-        } else if c == '"' {
-            let (start, first) = (line, i + 1);
-            let mut depth = 0usize;
-            i += 1;
-            while i < chars.len() && (chars[i] != '"' || depth > 0) {
-                match chars[i] {
-                    '\\' => i += 1,
-                    '$' if chars.get(i + 1) == Some(&'{') => {
-                        depth += 1;
-                        i += 1;
-                    }
-                    '}' if depth > 0 => depth -= 1,
-                    '\n' => line += 1,
-                    _ => {}
-                }
-                i += 1;
-            }
-            let contents = chars[first..i.min(chars.len())].iter().collect();
-            i += 1;
-            tokens.push((Token::Str(contents), start));
-        } else if c.is_ascii_alphabetic() || c == '_' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || "_-".contains(chars[i])) {
-                i += 1;
-            }
-            tokens.push((Token::Ident(chars[start..i].iter().collect()), line));
-        } else {
-            tokens.push((Token::Punct(c), line));
-            i += 1;
-        }
-    }
-    tokens
-}
-
-/// Checks the top-level blocks of `text` and the keys assigned inside them. With `strict`,
-/// only the block types an example may contain are allowed.
-fn check_hcl(name: &str, text: &str, strict: bool, problems: &mut Vec<String>) {
-    let attributes = resource_attribute_names();
-    let arguments: BTreeSet<&str> = ARGUMENTS.iter().map(|a| a.name).collect();
-    let tokens = tokenize(text);
-    // Side by side with hashicorp/azuread: its local name's blocks and resources are its own
-    // (not checked here), and this provider's resources must select theirs with `provider =`.
-    let sources = required_providers(&tokens);
-    let hashicorp = local_names(&sources, "hashicorp/azuread");
-    let ours = local_names(&sources, "entra-xtap/azuread");
-    let hashicorp_has_azuread = hashicorp.contains(&"azuread");
-    let mut i = 0;
-    while i < tokens.len() {
-        let (Token::Ident(kind), line) = &tokens[i] else {
-            problems.push(format!(
-                "{name}:{}: unexpected token at top level",
-                tokens[i].1
-            ));
-            i += 1;
-            continue;
-        };
-        // Header: `kind "label" ... {`.
-        let mut labels = Vec::new();
-        let mut j = i + 1;
-        while let Some((Token::Str(l) | Token::Ident(l), _)) = tokens.get(j) {
-            labels.push(l.as_str());
-            j += 1;
-        }
-        if tokens.get(j).map(|t| &t.0) != Some(&Token::Punct('{')) {
-            problems.push(format!("{name}:{line}: `{kind}` is not a block"));
-            return;
-        }
-        let body_start = j + 1;
-        let mut depth = 1;
-        while depth > 0 && j + 1 < tokens.len() {
-            j += 1;
-            match tokens[j].0 {
-                Token::Punct('{') => depth += 1,
-                Token::Punct('}') => depth -= 1,
-                _ => {}
-            }
-        }
-        let body = &tokens[body_start..j];
-        let other_names = match (kind.as_str(), labels.first()) {
-            ("resource", Some(&label)) if label != RESOURCE_TYPE => {
-                Some(schema_names(label, false))
-            }
-            ("data", Some(&label)) => Some(schema_names(label, true)),
-            _ => None,
-        };
-        let allowed: Option<BTreeSet<&str>> = match kind.as_str() {
-            "resource" if hashicorp_has_azuread && labels.first() != Some(&RESOURCE_TYPE) => None,
-            "resource" | "data" if other_names.is_some() => {
-                match other_names.as_ref().and_then(Option::as_ref) {
-                    Some(names) => Some(
-                        names
-                            .iter()
-                            .map(String::as_str)
-                            .chain(RESOURCE_META.iter().copied())
-                            .collect(),
-                    ),
-                    None => {
-                        problems.push(format!(
-                            "{name}:{line}: {kind} type {:?} is not one this provider has",
-                            labels.first()
-                        ));
-                        None
-                    }
-                }
-            }
-            "resource" => {
-                if labels.first() != Some(&RESOURCE_TYPE) {
-                    problems.push(format!("{name}:{line}: resource is not a {RESOURCE_TYPE}"));
-                }
-                if hashicorp_has_azuread && !selects_provider(body, &ours) {
-                    problems.push(format!(
-                        "{name}:{line}: with hashicorp/azuread named `azuread`, a {RESOURCE_TYPE} needs `provider = <this provider's local name>` ({ours:?})"
-                    ));
-                }
-                Some(
-                    attributes
-                        .iter()
-                        .map(String::as_str)
-                        .chain(RESOURCE_META.iter().copied())
-                        .collect(),
-                )
-            }
-            "provider" if labels.first().is_some_and(|l| hashicorp.contains(l)) => None,
-            // An output's value is an expression: nothing to check by name.
-            "output" => None,
-            "provider" => Some(arguments.iter().copied().chain(["alias"]).collect()),
-            "import" => Some(IMPORT_KEYS.iter().chain(IDENTITY_KEYS).copied().collect()),
-            "terraform" => None,
-            other => {
-                if strict {
-                    problems.push(format!(
-                        "{name}:{line}: examples may not contain `{other}` blocks"
-                    ));
-                }
-                None
-            }
-        };
-        if let Some(allowed) = allowed {
-            for (key, key_line) in assigned_keys(body) {
-                if !allowed.contains(key.as_str()) {
-                    problems.push(format!(
-                        "{name}:{key_line}: `{key}` is not a known name in a `{kind}` block"
-                    ));
-                }
-            }
-        }
-        i = j + 1;
-    }
-}
-
-/// Every identifier followed by a single `=` (not `==` or `=>`), i.e. an attribute or object key.
-fn assigned_keys(body: &[(Token, usize)]) -> Vec<(String, usize)> {
-    body.windows(3)
-        .filter_map(|w| match (&w[0], &w[1].0, &w[2].0) {
-            ((Token::Ident(key), line), Token::Punct('='), next)
-                if *next != Token::Punct('=') && *next != Token::Punct('>') =>
-            {
-                Some((key.clone(), *line))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
 /// The schema of a resource (`data` false) or data source the provider serves, by type name.
 fn provider_schema(type_name: &str, data: bool) -> Option<Schema> {
     let provider = AzureadProvider::new();
@@ -493,94 +303,6 @@ fn undocumented(doc: &str, schema: &Schema) -> Vec<String> {
         }
     }
     missing
-}
-
-/// The identity-sync resource and the data sources: (doc, type, is a data source,
-/// example file).
-const FAMILY_DOCS: &[(&str, &str, bool, &str)] = &[
-    (
-        "docs/resources/cross_tenant_partner_identity_sync.md",
-        "azuread_cross_tenant_partner_identity_sync",
-        false,
-        "examples/resources/azuread_cross_tenant_partner_identity_sync/resource.tf",
-    ),
-    (
-        "docs/data-sources/cross_tenant_partner.md",
-        "azuread_cross_tenant_partner",
-        true,
-        "examples/data-sources/azuread_cross_tenant_partner/data-source.tf",
-    ),
-    (
-        "docs/data-sources/cross_tenant_partners.md",
-        "azuread_cross_tenant_partners",
-        true,
-        "examples/data-sources/azuread_cross_tenant_partners/data-source.tf",
-    ),
-    (
-        "docs/data-sources/cross_tenant_access_default.md",
-        "azuread_cross_tenant_access_default",
-        true,
-        "examples/data-sources/azuread_cross_tenant_access_default/data-source.tf",
-    ),
-];
-
-#[test]
-fn family_docs_document_every_attribute_and_show_their_example() {
-    let mut problems = Vec::new();
-    for (doc_path, type_name, data, example) in FAMILY_DOCS {
-        let doc = read(doc_path);
-        let schema = provider_schema(type_name, *data)
-            .unwrap_or_else(|| panic!("the provider does not serve {type_name}"));
-        problems.extend(
-            undocumented(&doc, &schema)
-                .into_iter()
-                .map(|m| format!("{doc_path}: {m}")),
-        );
-        for heading in ["## Example Usage", "## Schema"] {
-            if !doc.contains(heading) {
-                problems.push(format!("{doc_path}: lacks {heading:?}"));
-            }
-        }
-        if !doc.contains(read(example).trim()) {
-            problems.push(format!("{doc_path}: does not show {example} verbatim"));
-        }
-        if !doc.contains("| `read` | `5m` |") {
-            problems.push(format!("{doc_path}: the Timeouts table lacks the read row"));
-        }
-        for (i, block) in doc.split("```terraform\n").skip(1).enumerate() {
-            let code = block.split("```").next().unwrap_or_default();
-            check_hcl(
-                &format!("{doc_path} snippet {}", i + 1),
-                code,
-                false,
-                &mut problems,
-            );
-        }
-    }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
-#[test]
-fn identity_sync_import_example_uses_both_accepted_id_forms() {
-    let dir = "examples/resources/azuread_cross_tenant_partner_identity_sync";
-    let script = read(&format!("{dir}/import.sh"));
-    let ids: Vec<&str> = script
-        .lines()
-        .filter_map(|line| line.trim().strip_prefix("terraform import "))
-        .map(|rest| rest.split_whitespace().nth(1).unwrap_or_default())
-        .collect();
-    assert_eq!(ids.len(), 2, "import.sh should show two imports: {ids:?}");
-    assert!(ids
-        .iter()
-        .any(|id| id.ends_with("/identitySynchronization")));
-    assert!(ids.iter().any(|id| !id.starts_with('/')));
-    let doc = read(FAMILY_DOCS[0].0);
-    for id in ids {
-        assert!(
-            doc.contains(id),
-            "the resource doc does not show the import ID {id}"
-        );
-    }
 }
 
 /// The coalesced-read rule is written down with the numbers the code uses.

@@ -2,7 +2,8 @@
 //! and whether this provider's resources select it with `provider =` (used by the HCL check in
 //! docs.rs), plus the checks of the worked example and of the refused hashicorp arguments.
 
-use super::{check_hcl, read, tokenize, Token, INDEX_DOC};
+use super::hcl::{check_hcl, tokenize, Token};
+use super::{read, INDEX_DOC};
 use terraform_provider_azuread::provider::schema::RETIRED;
 
 /// `(local name, source)` for every `NAME = { source = "..." }` in the text (light: any

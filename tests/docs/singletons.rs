@@ -1,6 +1,7 @@
 //! The docs checks of the two singletons: azuread_cross_tenant_access_default and
 //! azuread_cross_tenant_access_policy (pages, examples, snippets, import IDs, quickstart).
 
+use super::hcl::check_hcl;
 use super::*;
 
 use terraform_provider_azuread::resources::{

@@ -6,10 +6,11 @@
 //! ends a query waiting on Graph; a bad tenant ID is refused before any request.
 
 use crate::harness::{fault, Tool, Workspace};
+use crate::interrupt::wait_until;
 use graph_emulator::{FaultKind, Switches};
 use serde_json::{json, Value};
 use std::os::unix::process::CommandExt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const PARTNERS_PATH: &str = "/v1.0/policies/crossTenantAccessPolicy/partners";
 const COUNT: usize = 120;
@@ -257,15 +258,6 @@ fn a_bad_tenant_id_is_refused_before_any_request() {
     );
     assert!(run.combined().contains("contoso.com"), "{}", run.combined());
     assert!(ws.partner_requests().is_empty(), "{:?}", seen(&ws));
-}
-
-/// Polls (does not sleep for timing) until `done`, failing after a generous `limit`.
-fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !done() {
-        assert!(started.elapsed() < limit, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 #[test]

@@ -81,13 +81,7 @@ impl ProviderRpc {
     ) -> Option<Arc<dyn DataSource>> {
         let found = self.data_sources.get(type_name).cloned();
         if found.is_none() {
-            let mut known: Vec<&str> = self.data_sources.keys().copied().collect();
-            known.sort_unstable();
-            let offered = if known.is_empty() {
-                "It has no data sources.".to_string()
-            } else {
-                format!("Its data sources are {}.", known.join(", "))
-            };
+            let offered = offered("data sources", self.data_sources.keys());
             diags.error(
                 "Unknown data source type",
                 format!("This provider has no data source type {type_name:?}. {offered} Check the data source type name in your configuration."),
@@ -112,13 +106,7 @@ impl ProviderRpc {
         match (list, resource) {
             (Some(list), Some(resource)) => Some((list, resource)),
             (None, _) => {
-                let mut known: Vec<&str> = self.list_resources.keys().copied().collect();
-                known.sort_unstable();
-                let offered = if known.is_empty() {
-                    "It has no list resources.".to_string()
-                } else {
-                    format!("Its list resources are {}.", known.join(", "))
-                };
+                let offered = offered("list resources", self.list_resources.keys());
                 diags.error(
                     "Unknown list resource type",
                     format!("This provider has no list resource type {type_name:?}. {offered} Check the type name of the `list` block in your .tfquery.hcl file."),
@@ -133,6 +121,17 @@ impl ProviderRpc {
                 None
             }
         }
+    }
+}
+
+/// "Its data sources are a, b." (sorted), or "It has no data sources.", for an unknown type.
+fn offered<'a>(what: &str, names: impl Iterator<Item = &'a &'static str>) -> String {
+    let mut known: Vec<&str> = names.copied().collect();
+    known.sort_unstable();
+    if known.is_empty() {
+        format!("It has no {what}.")
+    } else {
+        format!("Its {what} are {}.", known.join(", "))
     }
 }
 

@@ -6,8 +6,6 @@
 //! whatever the object is, so each typed wrapper (`partners.rs`) is only a path and a model.
 //! Read-back polling over any object is in `read_back.rs`.
 
-use std::ops::ControlFlow;
-
 use reqwest::Method;
 use serde_json::Value;
 
@@ -34,6 +32,11 @@ impl Collection {
         }
     }
 
+    /// Path segments below `/v1.0`.
+    pub(super) fn segments(&self) -> &'static [&'static str] {
+        self.segments
+    }
+
     /// The item whose key is `key` (percent-encoded on the wire).
     pub fn item<'a>(&self, key: &'a str) -> Object<'a> {
         let mut segments = self.segments.to_vec();
@@ -45,7 +48,7 @@ impl Collection {
     }
 
     /// How messages name the collection: its last segment ("partners").
-    fn name(&self) -> &str {
+    pub(super) fn name(&self) -> &str {
         self.segments.last().copied().unwrap_or_default()
     }
 }
@@ -129,63 +132,19 @@ impl GraphClient {
         Ok(response.json().unwrap_or(Value::Null))
     }
 
-    /// `GET` of the whole collection, following `@odata.nextLink` until the last page. A link to
-    /// any origin other than Graph's is refused (it would receive the access token).
+    /// `GET` of the whole collection, every page ([`super::pager::Pager`] reads them one at a
+    /// time).
     pub async fn list(
         &self,
         collection: &Collection,
         ctx: &OpContext,
     ) -> Result<Vec<Value>, GraphError> {
+        let mut pages = self.pages(collection, ctx);
         let mut items = Vec::new();
-        self.list_pages(collection, ctx, |page| {
+        while let Some(page) = pages.next_page().await? {
             items.extend(page);
-            ControlFlow::Continue(())
-        })
-        .await?;
-        Ok(items)
-    }
-
-    /// [`Self::list`], handing each page's items to `on_page` as it arrives; `Break` stops
-    /// before the next page is requested (the caller has what it needs, or nobody listens).
-    pub async fn list_pages(
-        &self,
-        collection: &Collection,
-        ctx: &OpContext,
-        mut on_page: impl FnMut(Vec<Value>) -> ControlFlow<()>,
-    ) -> Result<(), GraphError> {
-        let mut response = self
-            .call(Method::GET, collection.segments, None, &[], ctx)
-            .await?;
-        let mut pages = 1u32;
-        loop {
-            response.expect_status(&[200], "200 OK")?;
-            let mut page = response.json()?;
-            let Some(Value::Array(values)) = page.get_mut("value").map(Value::take) else {
-                return Err(invalid(&response, "expected a \"value\" array".into()));
-            };
-            if on_page(values).is_break() {
-                return Ok(());
-            }
-            let Some(link) = page.get("@odata.nextLink") else {
-                return Ok(());
-            };
-            let link = link.as_str().unwrap_or_default();
-            let (url, path) = self.link_url(link).map_err(|why| {
-                invalid(
-                    &response,
-                    format!("refusing @odata.nextLink {link:?}: {why}"),
-                )
-            })?;
-            pages += 1;
-            log::debug!("graph: reading page {pages} of {}", collection.name());
-            let request = GraphRequest {
-                method: Method::GET,
-                segments: &[],
-                body: None,
-                pass_through: &[],
-            };
-            response = self.send_to(request, url, path, ctx).await?;
         }
+        Ok(items)
     }
 
     /// `GET` of the object; `None` when Graph says 404.
@@ -285,7 +244,7 @@ impl GraphClient {
         Ok(response.request_id().to_owned())
     }
 
-    async fn call(
+    pub(super) async fn call(
         &self,
         method: Method,
         segments: &[&str],
@@ -303,7 +262,7 @@ impl GraphClient {
     }
 }
 
-fn invalid(response: &GraphResponse, detail: String) -> GraphError {
+pub(super) fn invalid(response: &GraphResponse, detail: String) -> GraphError {
     GraphError::InvalidResponse {
         method: response.method.to_string(),
         path: response.path.clone(),

@@ -20,6 +20,7 @@ mod envelope;
 mod error;
 mod exchange;
 mod handle;
+mod pager;
 mod partners;
 mod read_back;
 mod retry;
@@ -50,6 +51,7 @@ pub use cross_tenant::{DEFAULT_POLICY, IDENTITY_SYNC, PARTNERS, POLICY, RESET_TO
 pub use endpoint::{Collection, Object, Singleton};
 pub use error::{ErrorDetail, GraphError, HttpFailure};
 pub use handle::{ClientSource, GraphHandle};
+pub use pager::Pager;
 pub use partners::PartnerPoll;
 pub use read_back::ReadBack;
 pub use retry::{parse_retry_after, RetryPolicy};

@@ -7,13 +7,13 @@
 //! Bodies stay `serde_json::Value` here; the typed model and conversion live in `resources/`.
 
 use serde_json::Value;
-use std::ops::ControlFlow;
 use tokio::time::Instant;
 
 use super::client::{cancelled, GraphClient};
 use super::context::OpContext;
 use super::cross_tenant::{IDENTITY_SYNC, PARTNERS};
 use super::error::GraphError;
+use super::pager::Pager;
 use super::read_back::ReadBack;
 
 /// What [`GraphClient::poll_partner_until`] saw.
@@ -70,14 +70,10 @@ impl GraphClient {
         self.list(&PARTNERS, ctx).await
     }
 
-    /// `GET .../partners`, handing over each page as it arrives (`terraform query` streams
-    /// them); `Break` stops before the next page.
-    pub async fn list_partner_pages(
-        &self,
-        ctx: &OpContext,
-        on_page: impl FnMut(Vec<Value>) -> ControlFlow<()>,
-    ) -> Result<(), GraphError> {
-        self.list_pages(&PARTNERS, ctx, on_page).await
+    /// `GET .../partners`, one page per [`Pager::next_page`] call (`terraform query` shows
+    /// each before asking for the next).
+    pub fn partner_pages<'a>(&'a self, ctx: &'a OpContext) -> Pager<'a> {
+        self.pages(&PARTNERS, ctx)
     }
 
     /// A partner as a refresh reads it (`None` = 404): with its own GET, or from one shared

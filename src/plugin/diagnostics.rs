@@ -83,6 +83,19 @@ impl Diagnostics {
         }
     }
 
+    /// Puts `attribute` in front of every path: the diagnostics were found in a value that
+    /// Terraform holds under that attribute (a list resource's `config` block).
+    pub fn nest_under(&mut self, attribute: &str) {
+        for d in &mut self.0 {
+            if let Some(path) = &mut d.path {
+                path.0.insert(
+                    0,
+                    crate::plugin::path::PathStep::Attribute(attribute.into()),
+                );
+            }
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|d| d.severity == Severity::Error)
     }

@@ -6,13 +6,11 @@
 //! GETs, more share one paged list. A requested tenant with no partner is a warning naming it.
 
 use std::collections::BTreeSet;
-use std::ops::ControlFlow;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::Deserialize;
 use serde_json::Value as Json;
-use tokio::sync::mpsc;
 
 use crate::graph::{GraphClient, GraphError, GraphHandle};
 use crate::plugin::diagnostics::Diagnostics;
@@ -23,7 +21,7 @@ use crate::plugin::schema::{Attribute, Block, Schema};
 use crate::plugin::traits::{ListResource, OperationContext};
 use crate::plugin::typed::Operation;
 use crate::plugin::validators::{custom, is_guid};
-use crate::plugin::value::Type;
+use crate::plugin::value::{Type, Value};
 use crate::resources::cross_tenant_partner::schema::{self as partner_schema, SECTIONS};
 use crate::resources::cross_tenant_partner::state_from_graph;
 use crate::resources::cross_tenant_partner::{PartnerModel, TYPE_NAME};
@@ -71,39 +69,23 @@ impl CrossTenantPartnerList {
         results.send(name, state).await
     }
 
-    /// Every partner, page by page; a page is shown before the next one is requested.
+    /// Every partner, page by page: a page is shown before the next one is requested, and no
+    /// page is requested once Terraform has as many as it asked for. Terraform going away
+    /// cancels `op`, which abandons the request in flight.
     async fn list_all(&self, graph: &GraphClient, op: &Operation, results: &mut ListResults) {
-        let (pages_in, mut pages) = mpsc::unbounded_channel::<Vec<Json>>();
-        // Stops the paging when Terraform has all it wants, even mid-request.
-        let enough = op.cancel.child_token();
-        let ctx = graph_op(&Operation {
-            cancel: enough.clone(),
-            timeout: op.timeout,
-        });
-        let fetch = async {
-            let listed = graph
-                .list_partner_pages(&ctx, |page| match pages_in.send(page) {
-                    Ok(()) => ControlFlow::Continue(()),
-                    Err(_) => ControlFlow::Break(()),
-                })
-                .await;
-            drop(pages_in);
-            listed
-        };
-        let show = async {
-            while let Some(page) = pages.recv().await {
-                for partner in &page {
-                    if !self.send(partner, results).await {
-                        enough.cancel();
-                        return;
+        let ctx = graph_op(op);
+        let mut pages = graph.partner_pages(&ctx);
+        while results.wants_more() {
+            match pages.next_page().await {
+                Ok(Some(page)) => {
+                    for partner in &page {
+                        if !self.send(partner, results).await {
+                            return;
+                        }
                     }
                 }
-            }
-        };
-        let (listed, ()) = tokio::join!(fetch, show);
-        if let Err(e) = listed {
-            if !enough.is_cancelled() || op.cancel.is_cancelled() {
-                failed(results, &e).await;
+                Ok(None) => return,
+                Err(e) => return failed(results, &e).await,
             }
         }
     }
@@ -187,11 +169,12 @@ fn display_name(model: &PartnerModel) -> String {
     shown.join(", ")
 }
 
+/// A Graph failure ends the query: Terraform then shows none of what was listed.
 async fn failed(results: &mut ListResults, e: &GraphError) {
     let mut diags = Diagnostics::new();
     report(
         &mut diags,
-        "Could not list cross-tenant access partners".into(),
+        "Could not list cross-tenant access partners; the query shows no results".into(),
         e,
     );
     results.report(diags).await;
@@ -202,7 +185,7 @@ fn schema() -> Schema {
     let tenant_ids = Attribute::primitive(
         "tenant_ids",
         Type::Set(Box::new(Type::String)),
-        "Only list the partners of these tenant IDs (GUIDs). Left out, every partner is listed. A tenant without a partner is reported as a warning.",
+        "Only list the partners of these tenant IDs (GUIDs). Left out, every partner is listed; an empty set lists none. A tenant without a partner is reported as a warning.",
     )
     .optional()
     .validate(custom(|value, path, diags| {
@@ -237,7 +220,22 @@ impl ListResource for CrossTenantPartnerList {
     }
 
     async fn list(&self, ctx: &OperationContext, req: ListRequest, results: &mut ListResults) {
-        let config: ListConfig = from_value(&req.config).unwrap_or_default();
+        let config: ListConfig = match &req.config {
+            Value::Null => ListConfig::default(),
+            config => match from_value(config) {
+                Ok(config) => config,
+                Err(e) => {
+                    // Never list everything in place of a filter that could not be read.
+                    let mut diags = Diagnostics::new();
+                    diags.error_at(
+                        AttributePath::attr("tenant_ids"),
+                        "Invalid list configuration",
+                        format!("The `config` block could not be read ({e}), so nothing was listed. Give tenant_ids as a set of tenant GUIDs, or leave the block out to list every partner."),
+                    );
+                    return results.report(diags).await;
+                }
+            },
+        };
         let op = Operation {
             cancel: ctx.cancel.clone(),
             timeout: LIST_TIMEOUT,
@@ -247,6 +245,15 @@ impl ListResource for CrossTenantPartnerList {
             return results.report(diags).await;
         };
         match config.tenant_ids {
+            Tf::Known(tenants) if tenants.is_empty() => {
+                let mut diags = Diagnostics::new();
+                diags.warning_at(
+                    AttributePath::attr("tenant_ids"),
+                    "Empty tenant filter",
+                    "tenant_ids is an empty set, so no partner is listed. Leave tenant_ids out to list every partner.",
+                );
+                results.report(diags).await;
+            }
             Tf::Known(tenants) => {
                 let mut seen = BTreeSet::new();
                 let tenants = tenants
@@ -263,7 +270,6 @@ impl ListResource for CrossTenantPartnerList {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::value::Value;
     use serde_json::json;
 
     #[test]

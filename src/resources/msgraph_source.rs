@@ -31,11 +31,7 @@ pub fn msgraph_object(
     accepted: &str,
     diags: &mut Diagnostics,
 ) -> Option<MsgraphObject> {
-    let from_msgraph = req.source_type == MSGRAPH_TYPE
-        && req
-            .source_provider
-            .to_ascii_lowercase()
-            .ends_with(MSGRAPH_PROVIDER);
+    let from_msgraph = req.source_type == MSGRAPH_TYPE && is_msgraph(&req.source_provider);
     if !from_msgraph {
         diags.error(
             "Unsupported move source",
@@ -52,6 +48,15 @@ pub fn msgraph_object(
         id: state.get("id").and_then(Json::as_str).map(str::to_owned),
         body: body_of(state),
     })
+}
+
+/// `HOST/microsoft/msgraph` for any registry host (or none): the namespace and the name must
+/// be exactly these two, not merely end the address.
+fn is_msgraph(address: &str) -> bool {
+    let mut segments = address.rsplit('/');
+    let (name, namespace) = (segments.next(), segments.next());
+    namespace.is_some_and(|n| n.eq_ignore_ascii_case("microsoft"))
+        && name.is_some_and(|n| n.eq_ignore_ascii_case("msgraph"))
 }
 
 /// `url` without slashes around it or an API version in front (msgraph's `url` is relative to
@@ -113,6 +118,25 @@ pub fn warn_unmodelled(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn only_microsoft_msgraph_is_msgraph() {
+        for ok in [
+            "registry.terraform.io/microsoft/msgraph",
+            "registry.opentofu.org/Microsoft/MSGraph",
+            "microsoft/msgraph",
+        ] {
+            assert!(is_msgraph(ok), "{ok}");
+        }
+        for not in [
+            "registry.terraform.io/notmicrosoft/msgraph",
+            "registry.terraform.io/microsoft/msgraph2",
+            "msgraph",
+            "",
+        ] {
+            assert!(!is_msgraph(not), "{not}");
+        }
+    }
 
     #[test]
     fn urls_are_compared_without_slashes_or_version() {

@@ -250,6 +250,7 @@ fn a_bad_tenant_id_is_refused_before_any_request() {
     );
     ws.clear_log();
     let run = ws.run(&["query", "-no-color"]);
+
     assert!(!run.success, "{}", run.combined());
     assert!(
         run.combined().contains("Invalid tenant ID"),
@@ -257,6 +258,11 @@ fn a_bad_tenant_id_is_refused_before_any_request() {
         run.combined()
     );
     assert!(run.combined().contains("contoso.com"), "{}", run.combined());
+    assert!(
+        run.combined().contains("tenant_ids = [\"contoso.com\"]"),
+        "the error points at the attribute's line: {}",
+        run.combined()
+    );
     assert!(ws.partner_requests().is_empty(), "{:?}", seen(&ws));
 }
 

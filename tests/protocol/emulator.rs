@@ -20,7 +20,8 @@ pub struct Env {
 }
 
 /// Starts an emulator on 127.0.0.1:0 and a provider whose ARM_* and SSL_CERT_FILE point at it,
-/// then configures the provider (credentials from the environment only).
+/// then configures the provider (credentials from the environment only). It logs at debug
+/// level, so tests can assert on what it logs, and that no secret is ever among it.
 pub async fn start() -> Env {
     let emu = Emulator::start(
         "127.0.0.1:0".parse().expect("addr"),
@@ -40,6 +41,7 @@ pub async fn start() -> Env {
         .env("ARM_CLIENT_ID", TEST_CLIENT_ID)
         .env("ARM_CLIENT_SECRET", TEST_CLIENT_SECRET)
         .env("ARM_USE_CLI", "false")
+        .env("TF_LOG_PROVIDER", "debug")
         .start()
         .await;
     let mut client = plugin.provider().await;

@@ -284,11 +284,11 @@ async fn a_msgraph_partner_moves_and_anything_else_is_refused() {
     assert!(refused.diagnostics[0].detail.contains("azuread_nothing"));
 }
 
-#[tokio::test]
-async fn stop_provider_ends_a_list_waiting_on_graph() {
+/// An emulator whose answer to the list takes ten minutes (only cancellation ends it sooner),
+/// and a ListResource stream whose list request has reached it.
+async fn list_waiting_on_graph() -> (emulator::Env, tonic::Streaming<pb::list_resource::Event>) {
     let mut env = emulator::start().await;
     env.emu.put_partner(TENANT, json!({"tenantId": TENANT}));
-    // Graph takes ten minutes to answer the list: only cancellation can end it sooner.
     env.emu.add_fault(graph_emulator::FaultSpec {
         route: "partners".into(),
         method: Some("GET".into()),
@@ -297,25 +297,41 @@ async fn stop_provider_ends_a_list_waiting_on_graph() {
         probability: None,
         seed: None,
     });
-    let mut stream = env
+    let stream = env
         .client
         .list_resource(list_request(None, false, 100))
         .await
         .expect("ListResource")
         .into_inner();
-    let started = std::time::Instant::now();
-    while !env
-        .emu
+    wait_for(&env, "the list request to reach Graph", |env| {
+        list_in_flight(env)
+    })
+    .await;
+    (env, stream)
+}
+
+fn list_in_flight(env: &emulator::Env) -> bool {
+    env.emu
         .requests_in_flight()
         .iter()
         .any(|r| r.method == "GET" && r.path == emulator::PARTNERS_PATH)
-    {
+}
+
+/// Polls until `done`, failing after a generous bound (this only ever waits for progress).
+async fn wait_for(env: &emulator::Env, what: &str, done: impl Fn(&emulator::Env) -> bool) {
+    let started = std::time::Instant::now();
+    while !done(env) {
         assert!(
-            started.elapsed() < std::time::Duration::from_secs(60),
-            "the list request never reached Graph"
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "timed out waiting for {what}"
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+#[tokio::test]
+async fn stop_provider_ends_a_list_waiting_on_graph() {
+    let (mut env, mut stream) = list_waiting_on_graph().await;
     env.client
         .stop_provider(pb::stop_provider::Request {})
         .await
@@ -336,5 +352,28 @@ async fn stop_provider_ends_a_list_waiting_on_graph() {
     assert!(
         shown.contains("Ctrl-C"),
         "the error says Terraform stopped it: {shown}"
+    );
+}
+
+/// Dropping the stream is what Terraform does once it has its limit, or when interrupted. The
+/// list must end there, not wait out Graph's ten minutes. (The emulator cannot show the
+/// abandoned request: an HTTP/1 server only learns of a closed connection when it next reads,
+/// so the provider's log is the evidence.)
+#[tokio::test]
+async fn dropping_the_stream_ends_the_list() {
+    let (env, stream) = list_waiting_on_graph().await;
+    drop(stream);
+    wait_for(&env, "the list to end", |env| {
+        env.plugin
+            .stderr()
+            .contains("ListResource: the list ended after 0 result(s)")
+    })
+    .await;
+    assert!(
+        env.plugin
+            .stderr()
+            .contains("ListResource: Terraform stopped listening; cancelling the list"),
+        "{}",
+        env.plugin.stderr()
     );
 }

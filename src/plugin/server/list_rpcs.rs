@@ -18,6 +18,7 @@ use crate::plugin::validators::validate_block;
 use crate::proto::tfplugin6 as pb;
 use std::pin::Pin;
 use tokio_stream::{Stream, StreamExt};
+use tokio_util::sync::CancellationToken;
 use tonic::Status;
 
 /// The ListResource response stream.
@@ -36,6 +37,9 @@ pub(super) async fn validate_list_resource_config(
             list.validate(&config, &mut diags);
         }
     }
+    // Terraform resolves these paths in the `list` block, where the attributes sit in its
+    // `config` block (ListResource events, by contrast, it prefixes itself).
+    diags.nest_under("config");
     pb::validate_list_resource_config::Response {
         diagnostics: diags.into_proto(),
     }
@@ -68,6 +72,10 @@ pub(super) fn list_resource(rpc: &ProviderRpc, req: pb::list_resource::Request) 
     let task = tokio::spawn(async move {
         list.list(&ctx, ListRequest { config, limit }, &mut results)
             .await;
+        log::debug!(
+            "ListResource: the list ended after {} result(s)",
+            results.sent()
+        );
     });
     tokio::spawn(async move {
         if let Err(error) = task.await {
@@ -75,7 +83,7 @@ pub(super) fn list_resource(rpc: &ProviderRpc, req: pb::list_resource::Request) 
                 let mut diags = Diagnostics::new();
                 diags.error(
                     "Internal error while listing",
-                    "The list stopped on an internal error (a panic); what it found so far is shown. Please report this with the output of TF_LOG_PROVIDER=debug.",
+                    "The list stopped on an internal error (a panic), so the query shows no results. Please report this with the output of TF_LOG_PROVIDER=debug.",
                 );
                 let _ = reporter.send(Listed::Diagnostics(diags)).await;
             }
@@ -83,13 +91,39 @@ pub(super) fn list_resource(rpc: &ProviderRpc, req: pb::list_resource::Request) 
     });
 
     // Dropping the stream (Terraform stopped listening) cancels the list's requests.
-    let stop_on_drop = cancel.drop_guard();
     let include = req.include_resource_object;
-    let events = tokio_stream::wrappers::ReceiverStream::new(receiver).map(move |listed| {
-        let _ = &stop_on_drop;
-        Ok(event(resource.as_ref(), listed, include))
-    });
-    Box::pin(events)
+    let events = tokio_stream::wrappers::ReceiverStream::new(receiver)
+        .map(move |listed| Ok(event(resource.as_ref(), listed, include)));
+    Box::pin(StopOnDrop {
+        events: Box::pin(events),
+        stop: cancel,
+    })
+}
+
+/// The event stream, which cancels the list when Terraform drops it.
+struct StopOnDrop {
+    events: ListStream,
+    stop: CancellationToken,
+}
+
+impl Stream for StopOnDrop {
+    type Item = Result<pb::list_resource::Event, Status>;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.events.as_mut().poll_next(cx)
+    }
+}
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        if !self.stop.is_cancelled() {
+            log::debug!("ListResource: Terraform stopped listening; cancelling the list");
+        }
+        self.stop.cancel();
+    }
 }
 
 /// A stream of one event holding `diags` (the request could not be served).

@@ -1,7 +1,8 @@
 //! The managed-resource RPCs: validate, upgrade stored state, read, plan, apply (create, update
-//! or delete), import, and take over another resource type's state (`moved`). Each finds the resource by type name, decodes the values Terraform
-//! sent against the resource's schema, calls the [`Resource`] and encodes its answer, with the
-//! object's identity when the resource has one.
+//! or delete), import, and take over another resource type's state (`moved`). Each finds the
+//! resource by type name, decodes the values Terraform sent against the resource's schema,
+//! calls the [`Resource`] and encodes its answer, with the object's identity when the resource
+//! has one.
 //!
 //! [`Resource`]: crate::plugin::traits::Resource
 
@@ -237,6 +238,7 @@ pub(super) async fn move_resource_state(
     rpc: &ProviderRpc,
     req: pb::move_resource_state::Request,
 ) -> pb::move_resource_state::Response {
+    let started = Instant::now();
     let mut diags = Diagnostics::new();
     let mut resp = pb::move_resource_state::Response::default();
     if let Some(r) = rpc.resource(&req.target_type_name, &mut diags) {
@@ -265,6 +267,7 @@ pub(super) async fn move_resource_state(
             ),
         }
     }
+    log_rpc("MoveResourceState", started);
     resp.diagnostics = diags.into_proto();
     resp
 }

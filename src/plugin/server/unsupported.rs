@@ -1,7 +1,8 @@
 //! The answers for what this framework does not serve. The impl in `server/mod.rs` lists
 //! those RPCs (config generation, ephemeral resources, functions, actions, state stores) and
-//! answers each with [`diagnostics`], or [`unimplemented`] for a server stream; CallFunction is answered here. Every message names
-//! the provider, so the user knows which plugin lacks the feature.
+//! answers each with [`diagnostics`], or [`unimplemented`] for a server stream; CallFunction
+//! is answered here. Every message names the provider, so the user knows which plugin lacks
+//! the feature.
 
 use super::shared::ProviderRpc;
 use crate::plugin::diagnostics::Diagnostics;

@@ -88,7 +88,7 @@ async fn put_failed(
 ) {
     if e.is_conflict() {
         let retried = if e.attempts() > 1 {
-            " An earlier attempt of this create failed on the way back, but the policy Graph holds is not the one it sent, so it is someone else's."
+            " An earlier attempt of this create lost its answer, and the policy Graph holds could not be confirmed as the one it sent (it differs, or could not be read)."
         } else {
             ""
         };
@@ -285,12 +285,12 @@ impl TypedResource for CrossTenantPartnerIdentitySync {
         }
     }
 
-    /// tenant_id stays null until the read that follows, which takes Graph's spelling.
     /// From microsoft/msgraph's `msgraph_resource` with `create_method = "PUT"` (`moved.rs`).
     fn move_state(&self, req: &MoveStateRequest, diags: &mut Diagnostics) -> Option<SyncModel> {
         moved::from_msgraph(req, diags)
     }
 
+    /// tenant_id stays null until the read that follows, which takes Graph's spelling.
     fn parse_import_id(&self, id: &str) -> Result<String, String> {
         convert::parse_import_id(id).ok_or_else(|| {
             format!("Expected a tenant GUID (90e29127-71ad-49c7-9ce8-db3f41ea06f1) or {PATH}, got {id:?}.")

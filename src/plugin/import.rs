@@ -26,16 +26,16 @@ mod tests {
 
     #[test]
     fn only_the_id_attribute_is_set() {
-        let schema = Schema {
-            version: 0,
-            block: Block::new(
+        let schema = Schema::new(
+            0,
+            Block::new(
                 "r",
                 vec![
                     Attribute::primitive("id", Type::String, "id").computed(),
                     Attribute::primitive("name", Type::String, "n").required(),
                 ],
             ),
-        };
+        );
         let state = passthrough_state(&schema, "id", "abc".into());
         assert_eq!(
             state,

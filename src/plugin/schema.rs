@@ -5,6 +5,7 @@ use crate::plugin::value::{Type, Value};
 use crate::proto::tfplugin6 as pb;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::OnceLock;
 
 /// How a nested attribute or block holds its objects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -232,15 +233,33 @@ impl NestedBlock {
 }
 
 /// A versioned schema of a provider, resource or data source.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Schema {
     pub version: i64,
     pub block: Block,
+    /// The block's value type, built on first use: every RPC decodes against it, and
+    /// building the type tree per call was a visible share of the provider's CPU.
+    value_type: OnceLock<Type>,
+}
+
+impl PartialEq for Schema {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version && self.block == other.block
+    }
 }
 
 impl Schema {
-    pub fn value_type(&self) -> Type {
-        self.block.value_type()
+    pub fn new(version: i64, block: Block) -> Schema {
+        Schema {
+            version,
+            block,
+            value_type: OnceLock::new(),
+        }
+    }
+
+    /// The type of this schema's values (objects of its attributes and blocks).
+    pub fn value_type(&self) -> &Type {
+        self.value_type.get_or_init(|| self.block.value_type())
     }
 
     pub fn to_proto(&self) -> pb::Schema {

@@ -149,7 +149,7 @@ impl<R: TypedResource> Typed<R> {
     }
 
     fn value(&self, model: &R::Model, what: &str, diags: &mut Diagnostics) -> Option<Value> {
-        match to_value(model, &self.0.schema().value_type()) {
+        match to_value(model, self.0.schema().value_type()) {
             Ok(value) => Some(value),
             Err(e) => {
                 model_error(diags, self.0.type_name(), what, &e.to_string());

@@ -104,7 +104,7 @@ impl<D: TypedDataSource> DataSource for TypedData<D> {
             }
             return Value::Null;
         };
-        match to_value(&read, &self.0.schema().value_type()) {
+        match to_value(&read, self.0.schema().value_type()) {
             Ok(value) => value,
             Err(e) => {
                 model_error(diags, self.0.type_name(), "state", &e.to_string());

@@ -38,18 +38,20 @@ impl TypedDataSource for Colours {
 
     fn schema(&self) -> &Schema {
         static SCHEMA: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
-        SCHEMA.get_or_init(|| Schema {
-            version: 0,
-            block: Block::new(
-                "c",
-                vec![
-                    Attribute::primitive("name", Type::String, "n")
-                        .required()
-                        .validate(one_of("name", &["red", "blue", "none"])),
-                    Attribute::primitive("hex", Type::String, "h").computed(),
-                    READ.attribute(),
-                ],
-            ),
+        SCHEMA.get_or_init(|| {
+            Schema::new(
+                0,
+                Block::new(
+                    "c",
+                    vec![
+                        Attribute::primitive("name", Type::String, "n")
+                            .required()
+                            .validate(one_of("name", &["red", "blue", "none"])),
+                        Attribute::primitive("hex", Type::String, "h").computed(),
+                        READ.attribute(),
+                    ],
+                ),
+            )
         })
     }
 

@@ -49,21 +49,23 @@ impl TypedResource for Widgets {
 
     fn schema(&self) -> &Schema {
         static SCHEMA: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
-        SCHEMA.get_or_init(|| Schema {
-            version: 0,
-            block: Block::new(
-                "w",
-                vec![
-                    Attribute::primitive("id", Type::String, "id").computed(),
-                    Attribute::primitive("name", Type::String, "n")
-                        .required()
-                        .plan_modifier(requires_replace()),
-                    Attribute::primitive("colour", Type::String, "c")
-                        .optional()
-                        .validate(one_of("colour", &["red", "blue"])),
-                    CRUD.attribute(),
-                ],
-            ),
+        SCHEMA.get_or_init(|| {
+            Schema::new(
+                0,
+                Block::new(
+                    "w",
+                    vec![
+                        Attribute::primitive("id", Type::String, "id").computed(),
+                        Attribute::primitive("name", Type::String, "n")
+                            .required()
+                            .plan_modifier(requires_replace()),
+                        Attribute::primitive("colour", Type::String, "c")
+                            .optional()
+                            .validate(one_of("colour", &["red", "blue"])),
+                        CRUD.attribute(),
+                    ],
+                ),
+            )
         })
     }
 

@@ -106,11 +106,8 @@ pub fn schema() -> Schema {
         })
         .chain(retired)
         .collect();
-    Schema {
-        version: 0,
-        block: Block::new(
+    Schema::new(0, Block::new(
             "Manages Microsoft Entra cross-tenant access settings through Microsoft Graph. Arguments and `ARM_*` environment variables match hashicorp/azuread.",
             attributes,
-        ),
-    }
+        ))
 }

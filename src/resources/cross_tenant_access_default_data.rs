@@ -39,13 +39,10 @@ pub fn schema() -> Schema {
         .map(|a| reworded(read_only(a)))
         .collect();
     attributes.push(READ.attribute());
-    Schema {
-        version: 0,
-        block: Block::new(
+    Schema::new(0, Block::new(
             "Reads the tenant's default cross-tenant access settings (`/policies/crossTenantAccessPolicy/default` in Microsoft Graph), which every partner without settings of its own inherits.",
             attributes,
-        ),
-    }
+        ))
 }
 
 pub struct CrossTenantAccessDefaultData {
@@ -135,7 +132,7 @@ mod tests {
                 timeouts: Tf::Null,
                 read,
             },
-            &schema().value_type(),
+            schema().value_type(),
         )
         .expect("fits the schema");
         assert_eq!(

@@ -47,7 +47,7 @@ impl CrossTenantPartnerList {
     pub fn new(client: GraphHandle) -> Self {
         CrossTenantPartnerList {
             schema: schema(),
-            resource_type: partner_schema::schema().value_type(),
+            resource_type: partner_schema::schema().value_type().clone(),
             client,
         }
     }
@@ -200,13 +200,10 @@ fn schema() -> Schema {
             }
         }
     }));
-    Schema {
-        version: 0,
-        block: Block::new(
+    Schema::new(0, Block::new(
             "Lists the cross-tenant access partners in Microsoft Graph (`/policies/crossTenantAccessPolicy/partners`, every page), for `terraform query` and `-generate-config-out`.",
             vec![tenant_ids],
-        ),
-    }
+        ))
 }
 
 #[async_trait]
@@ -287,7 +284,7 @@ mod tests {
     fn a_listed_partner_fits_the_resource_schema_and_names_its_identity() {
         let partner = json!({"tenantId": "90E29127-71AD-49C7-9CE8-DB3F41EA06F1", "inboundTrust": {"isMfaAccepted": true}});
         let model = state_from_graph(&partner, &PartnerModel::default());
-        let state = to_value(&model, &partner_schema::schema().value_type()).expect("fits");
+        let state = to_value(&model, partner_schema::schema().value_type()).expect("fits");
         let identity = partner_schema::identity()
             .from_state(&state)
             .expect("an identity");

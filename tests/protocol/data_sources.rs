@@ -18,12 +18,15 @@ const LIST: &str = "azuread_cross_tenant_partners";
 const TENANT: &str = "90e29127-71ad-49c7-9ce8-db3f41ea06f1";
 
 fn data_type() -> Type {
-    terraform_provider_azuread::resources::cross_tenant_partner_data::schema::partner().value_type()
+    terraform_provider_azuread::resources::cross_tenant_partner_data::schema::partner()
+        .value_type()
+        .clone()
 }
 
 fn list_type() -> Type {
     terraform_provider_azuread::resources::cross_tenant_partner_data::schema::partners()
         .value_type()
+        .clone()
 }
 
 async fn validate(

@@ -10,11 +10,15 @@ use terraform_provider_azuread::proto::tfplugin6 as pb;
 pub const PARTNER: &str = "azuread_cross_tenant_partner";
 
 pub fn partner_type() -> Type {
-    terraform_provider_azuread::resources::cross_tenant_partner::schema::schema().value_type()
+    terraform_provider_azuread::resources::cross_tenant_partner::schema::schema()
+        .value_type()
+        .clone()
 }
 
 pub fn provider_type() -> Type {
-    terraform_provider_azuread::provider::schema::schema().value_type()
+    terraform_provider_azuread::provider::schema::schema()
+        .value_type()
+        .clone()
 }
 
 /// An object of type `ty` whose attributes are all null.

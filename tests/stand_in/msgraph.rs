@@ -26,9 +26,9 @@ fn schema() -> Schema {
     let optional = |name: &str, ty: Type| Attribute::primitive(name, ty, name).optional();
     let computed = |name: &str, ty: Type| Attribute::primitive(name, ty, name).computed();
     let query = Type::map(Type::list(Type::String));
-    Schema {
-        version: 0,
-        block: Block::new(
+    Schema::new(
+        0,
+        Block::new(
             "msgraph_resource (stand-in)",
             vec![
                 computed("id", Type::String),
@@ -51,7 +51,7 @@ fn schema() -> Schema {
                 computed("resource_url", Type::String),
             ],
         ),
-    }
+    )
 }
 
 fn refuse(diags: &mut Diagnostics) {
@@ -148,10 +148,7 @@ impl Provider for Msgraph {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let provider = Arc::new(Msgraph {
-        schema: Schema {
-            version: 0,
-            block: Block::new("msgraph (stand-in)", Vec::new()),
-        },
+        schema: Schema::new(0, Block::new("msgraph (stand-in)", Vec::new())),
     });
     let opts = ServeOptions {
         debug: false,

@@ -25,7 +25,7 @@ pub(super) async fn validate_data_resource_config(
         let ty = d.schema().value_type();
         let config = decode(
             req.config.as_ref(),
-            &ty,
+            ty,
             "data source configuration",
             &mut diags,
         );
@@ -49,7 +49,7 @@ pub(super) async fn read_data_source(
         let ty = d.schema().value_type();
         let config = decode(
             req.config.as_ref(),
-            &ty,
+            ty,
             "data source configuration",
             &mut diags,
         );
@@ -63,7 +63,7 @@ pub(super) async fn read_data_source(
                     resp.deferred = Some(pb::Deferred {
                         reason: pb::deferred::Reason::ResourceConfigUnknown as i32,
                     });
-                    resp.state = encode(&Value::unknown(), &ty, "state", &mut diags);
+                    resp.state = encode(&Value::unknown(), ty, "state", &mut diags);
                 } else {
                     unknown_config(&config, &req.type_name, &mut diags);
                 }
@@ -72,7 +72,7 @@ pub(super) async fn read_data_source(
                 let ctx = rpc.context();
                 let state = d.read(&ctx, config, &mut diags).await;
                 if !state.is_null() {
-                    resp.state = encode(&state, &ty, "state", &mut diags);
+                    resp.state = encode(&state, ty, "state", &mut diags);
                 }
             }
             None => {}

@@ -32,7 +32,7 @@ pub(super) async fn validate_list_resource_config(
     let mut diags = Diagnostics::new();
     if let Some((list, _)) = rpc.list_resource(&req.type_name, &mut diags) {
         let ty = list.schema().value_type();
-        if let Some(config) = decode(req.config.as_ref(), &ty, "list configuration", &mut diags) {
+        if let Some(config) = decode(req.config.as_ref(), ty, "list configuration", &mut diags) {
             validate_block(&list.schema().block, &config, &mut diags);
             list.validate(&config, &mut diags);
         }
@@ -51,7 +51,7 @@ pub(super) fn list_resource(rpc: &ProviderRpc, req: pb::list_resource::Request) 
         return only(diags);
     };
     let ty = list.schema().value_type();
-    let Some(config) = decode(req.config.as_ref(), &ty, "list configuration", &mut diags) else {
+    let Some(config) = decode(req.config.as_ref(), ty, "list configuration", &mut diags) else {
         return only(diags);
     };
     validate_block(&list.schema().block, &config, &mut diags);
@@ -154,7 +154,7 @@ fn event(
     }
     let resource_object = if include_resource {
         let ty = resource.schema().value_type();
-        encode(&state, &ty, "listed resource", &mut diags)
+        encode(&state, ty, "listed resource", &mut diags)
     } else {
         None
     };

@@ -125,7 +125,7 @@ fn provider_config(
     diags: &mut Diagnostics,
 ) -> Option<Value> {
     let ty = rpc.provider.schema().value_type();
-    decode(config, &ty, "provider configuration", diags)
+    decode(config, ty, "provider configuration", diags)
 }
 
 fn capabilities() -> pb::ServerCapabilities {

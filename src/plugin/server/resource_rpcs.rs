@@ -24,7 +24,7 @@ pub(super) async fn validate_resource_config(
         let ty = r.schema().value_type();
         if let Some(config) = decode(
             req.config.as_ref(),
-            &ty,
+            ty,
             "resource configuration",
             &mut diags,
         ) {
@@ -50,8 +50,8 @@ pub(super) async fn upgrade_resource_state(
                 "Resource state is from a newer provider",
                 format!("The state of this {} was written by schema version {}, but this provider knows only up to {}. Upgrade the provider.", req.type_name, req.version, schema.version),
             ),
-            Some(raw) if !raw.json.is_empty() => match decode_json(&raw.json, &ty) {
-                Ok(v) => upgraded_state = encode(&v, &ty, "upgraded state", &mut diags),
+            Some(raw) if !raw.json.is_empty() => match decode_json(&raw.json, ty) {
+                Ok(v) => upgraded_state = encode(&v, ty, "upgraded state", &mut diags),
                 Err(e) => diags.error("Stored state could not be read", format!("The stored state of this {} is not valid: {e}. Remove it with `terraform state rm` and import it again.", req.type_name)),
             },
             _ => diags.error(
@@ -77,10 +77,10 @@ pub(super) async fn read_resource(
     let mut private = PrivateState::from_bytes(&req.private);
     if let Some(r) = rpc.resource(&req.type_name, &mut diags) {
         let ty = r.schema().value_type();
-        if let Some(state) = decode(req.current_state.as_ref(), &ty, "current state", &mut diags) {
+        if let Some(state) = decode(req.current_state.as_ref(), ty, "current state", &mut diags) {
             let ctx = rpc.context();
             let read = r.read(&ctx, state, &mut private, &mut diags).await;
-            new_state = encode(&read, &ty, "new state", &mut diags);
+            new_state = encode(&read, ty, "new state", &mut diags);
             new_identity = identity_of(r.as_ref(), &read, &mut diags);
         }
     }
@@ -102,20 +102,20 @@ pub(super) async fn plan_resource_change(
     let mut resp = pb::plan_resource_change::Response::default();
     if let Some(r) = rpc.resource(&req.type_name, &mut diags) {
         let ty = r.schema().value_type();
-        let prior = decode(req.prior_state.as_ref(), &ty, "prior state", &mut diags);
+        let prior = decode(req.prior_state.as_ref(), ty, "prior state", &mut diags);
         let proposed = decode(
             req.proposed_new_state.as_ref(),
-            &ty,
+            ty,
             "proposed new state",
             &mut diags,
         );
-        let config = decode(req.config.as_ref(), &ty, "configuration", &mut diags);
+        let config = decode(req.config.as_ref(), ty, "configuration", &mut diags);
         if let (Some(prior_state), Some(proposed_new_state), Some(config)) =
             (prior, proposed, config)
         {
             if proposed_new_state.is_null() {
                 // Destroy: nothing to compute.
-                resp.planned_state = encode(&Value::Null, &ty, "planned state", &mut diags);
+                resp.planned_state = encode(&Value::Null, ty, "planned state", &mut diags);
             } else {
                 let plan = r.plan(
                     PlanRequest {
@@ -125,7 +125,7 @@ pub(super) async fn plan_resource_change(
                     },
                     &mut diags,
                 );
-                resp.planned_state = encode(&plan.planned_state, &ty, "planned state", &mut diags);
+                resp.planned_state = encode(&plan.planned_state, ty, "planned state", &mut diags);
                 resp.planned_identity = identity_of(r.as_ref(), &plan.planned_state, &mut diags);
                 resp.requires_replace = plan
                     .requires_replace
@@ -151,9 +151,9 @@ pub(super) async fn apply_resource_change(
     let mut private = PrivateState::from_bytes(&req.planned_private);
     if let Some(r) = rpc.resource(&req.type_name, &mut diags) {
         let ty = r.schema().value_type();
-        let prior = decode(req.prior_state.as_ref(), &ty, "prior state", &mut diags);
-        let planned = decode(req.planned_state.as_ref(), &ty, "planned state", &mut diags);
-        let config = decode(req.config.as_ref(), &ty, "configuration", &mut diags);
+        let prior = decode(req.prior_state.as_ref(), ty, "prior state", &mut diags);
+        let planned = decode(req.planned_state.as_ref(), ty, "planned state", &mut diags);
+        let config = decode(req.config.as_ref(), ty, "configuration", &mut diags);
         if let (Some(prior_state), Some(planned_state), Some(config)) = (prior, planned, config) {
             let ctx = rpc.context();
             let result = if planned_state.is_null() {
@@ -177,7 +177,7 @@ pub(super) async fn apply_resource_change(
                     r.update(&ctx, req, &mut private, &mut diags).await
                 }
             };
-            new_state = encode(&result, &ty, "new state", &mut diags);
+            new_state = encode(&result, ty, "new state", &mut diags);
             new_identity = identity_of(r.as_ref(), &result, &mut diags);
         }
     }
@@ -215,7 +215,7 @@ pub(super) async fn import_resource_state(
         if !diags.has_errors() {
             let identity =
                 identity.and_then(|identity| identity_data(r.as_ref(), &identity, &mut diags));
-            if let Some(state) = encode(&state, &ty, "imported state", &mut diags) {
+            if let Some(state) = encode(&state, ty, "imported state", &mut diags) {
                 imported_resources.push(pb::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
                     state: Some(state),
@@ -253,7 +253,7 @@ pub(super) async fn move_resource_state(
                 };
                 if let Some(state) = r.move_state(&request, &mut diags) {
                     let ty = r.schema().value_type();
-                    resp.target_state = encode(&state, &ty, "moved state", &mut diags);
+                    resp.target_state = encode(&state, ty, "moved state", &mut diags);
                     resp.target_identity = identity_of(r.as_ref(), &state, &mut diags);
                 }
             }

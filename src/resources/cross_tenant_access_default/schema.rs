@@ -92,11 +92,8 @@ pub fn schema() -> Schema {
         .default_value(Value::Bool(false)),
     );
     attributes.push(TIMEOUTS.attribute());
-    Schema {
-        version: 0,
-        block: Block::new(
+    Schema::new(0, Block::new(
             "Manages the tenant's default cross-tenant access settings (`/policies/crossTenantAccessPolicy/default` in Microsoft Graph), which every partner without settings of its own inherits. The configuration always exists: creating the resource adopts it and writes the configured sections; a section left out is not managed.",
             attributes,
-        ),
-    }
+        ))
 }

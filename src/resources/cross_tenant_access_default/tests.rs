@@ -10,7 +10,7 @@ use serde_json::json;
 
 fn model(members: &[(&str, Value)]) -> DefaultModel {
     let Value::Object(mut full) =
-        to_value(&DefaultModel::default(), &schema::schema().value_type()).expect("fits")
+        to_value(&DefaultModel::default(), schema::schema().value_type()).expect("fits")
     else {
         panic!("an object");
     };
@@ -155,7 +155,7 @@ fn the_invitation_order_is_validated() {
                 "invitation_redemption_identity_provider_configuration",
                 section,
             )]),
-            &schema::schema().value_type(),
+            schema::schema().value_type(),
         )
         .expect("fits");
         crate::plugin::validators::validate_block(&schema::schema().block, &value, &mut diags);

@@ -39,9 +39,7 @@ pub fn schema() -> Schema {
             }
         }
     }));
-    Schema {
-        version: 0,
-        block: Block::new(
+    Schema::new(0, Block::new(
             "Manages the tenant's cross-tenant access policy (`/policies/crossTenantAccessPolicy` in Microsoft Graph): which other Microsoft clouds it may collaborate with. The policy always exists: creating the resource adopts it, destroying it sets `allowed_cloud_endpoints` back to `[]`.",
             vec![
                 computed("id", "Graph's ID of the policy."),
@@ -49,6 +47,5 @@ pub fn schema() -> Schema {
                 endpoints,
                 TIMEOUTS.attribute(),
             ],
-        ),
-    }
+        ))
 }

@@ -51,7 +51,7 @@ mod tests {
     #[test]
     fn the_model_fits_the_schema_and_names_every_section() {
         let model = PartnerModel::default();
-        let value = to_value(&model, &schema().value_type()).expect("fits the schema");
+        let value = to_value(&model, schema().value_type()).expect("fits the schema");
         let back: PartnerModel = from_value(&value).expect("reads back");
         assert_eq!(back, model);
         for section in SECTIONS {

@@ -58,13 +58,10 @@ pub fn schema() -> Schema {
         "Whether the partner is in the same multitenant organization as you. Read-only.",
     ));
     attributes.push(TIMEOUTS.attribute());
-    Schema {
-        version: 0,
-        block: Block::new(
+    Schema::new(0, Block::new(
             "Manages the cross-tenant access settings for one partner organisation (`/policies/crossTenantAccessPolicy/partners/{tenantId}` in Microsoft Graph). A section left out inherits your default cross-tenant access settings.",
             attributes,
-        ),
-    }
+        ))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::plugin::value::Value;
 
 /// The model of `value`, whose missing attributes are null.
 pub fn model(value: &Value) -> PartnerModel {
-    let Value::Object(mut full) = to_value(&PartnerModel::default(), &schema().value_type())
+    let Value::Object(mut full) = to_value(&PartnerModel::default(), schema().value_type())
         .expect("the default model fits the schema")
     else {
         panic!("a model is an object");
@@ -21,5 +21,5 @@ pub fn model(value: &Value) -> PartnerModel {
 
 /// The Terraform value of `model`.
 pub fn value(model: &PartnerModel) -> Value {
-    to_value(model, &schema().value_type()).expect("the model fits the schema")
+    to_value(model, schema().value_type()).expect("the model fits the schema")
 }

@@ -202,7 +202,7 @@ mod tests {
 
     #[test]
     fn a_partner_converts_into_the_derived_schema_and_back() {
-        let ty = schema::partner().value_type();
+        let ty = schema::partner().value_type().clone();
         let config: PartnerData = from_value(
             &to_value(
                 &PartnerData {
@@ -259,7 +259,7 @@ mod tests {
             partners: Tf::Known(partners),
             timeouts: Tf::Null,
         };
-        let value = to_value(&model, &schema::partners().value_type()).expect("fits");
+        let value = to_value(&model, schema::partners().value_type()).expect("fits");
         assert_eq!(
             value
                 .get("partners")

@@ -66,13 +66,10 @@ pub fn partner() -> Schema {
         })
         .collect();
     attributes.push(READ.attribute());
-    Schema {
-        version: 0,
-        block: Block::new(
+    Schema::new(0, Block::new(
             "Reads the cross-tenant access settings for one partner organisation (`/policies/crossTenantAccessPolicy/partners/{tenantId}` in Microsoft Graph). It is an error if the tenant has no partner configuration.",
             attributes,
-        ),
-    }
+        ))
 }
 
 /// `azuread_cross_tenant_partners`: every partner.
@@ -82,13 +79,10 @@ pub fn partners() -> Schema {
         Attribute::nested("partners", NestingMode::List, partner_attributes(), "Every partner configuration, ordered by tenant ID, with the attributes of the `azuread_cross_tenant_partner` data source.").computed(),
         READ.attribute(),
     ];
-    Schema {
-        version: 0,
-        block: Block::new(
+    Schema::new(0, Block::new(
             "Reads every partner organisation's cross-tenant access settings (`/policies/crossTenantAccessPolicy/partners` in Microsoft Graph, all pages).",
             attributes,
-        ),
-    }
+        ))
 }
 
 #[cfg(test)]

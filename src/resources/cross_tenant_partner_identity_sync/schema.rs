@@ -63,11 +63,8 @@ pub fn schema() -> Schema {
         .required(),
         TIMEOUTS.attribute(),
     ];
-    Schema {
-        version: 0,
-        block: Block::new(
+    Schema::new(0, Block::new(
             "Manages a partner's cross-tenant synchronization policy (`/policies/crossTenantAccessPolicy/partners/{tenantId}/identitySynchronization` in Microsoft Graph): whether the partner tenant may synchronize users into this one. Graph refuses to delete a partner while it has this policy, so Terraform must delete this resource first.",
             attributes,
-        ),
-    }
+        ))
 }

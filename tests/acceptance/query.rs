@@ -182,6 +182,11 @@ fn tenant_ids_narrow_the_list_and_a_missing_tenant_is_named() {
     assert!(!run.stdout.contains(&tenant(8)), "{}", run.combined());
     assert!(run.combined().contains(missing), "{}", run.combined());
     assert!(
+        run.combined().contains("tenant_ids = ["),
+        "the warning points at the tenant_ids line: {}",
+        run.combined()
+    );
+    assert!(
         run.combined()
             .contains("No partner for some requested tenants"),
         "{}",

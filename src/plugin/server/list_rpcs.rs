@@ -25,6 +25,11 @@ use tonic::Status;
 pub(super) type ListStream =
     Pin<Box<dyn Stream<Item = Result<pb::list_resource::Event, Status>> + Send>>;
 
+/// Terraform resolves a list resource's diagnostic paths in its `list` block, where the
+/// schema's attributes sit inside the `config` block; without this prefix it can only point at
+/// the whole block.
+const CONFIG_BLOCK: &str = "config";
+
 pub(super) async fn validate_list_resource_config(
     rpc: &ProviderRpc,
     req: pb::validate_list_resource_config::Request,
@@ -37,9 +42,7 @@ pub(super) async fn validate_list_resource_config(
             list.validate(&config, &mut diags);
         }
     }
-    // Terraform resolves these paths in the `list` block, where the attributes sit in its
-    // `config` block (ListResource events, by contrast, it prefixes itself).
-    diags.nest_under("config");
+    diags.nest_under(CONFIG_BLOCK);
     pb::validate_list_resource_config::Response {
         diagnostics: diags.into_proto(),
     }
@@ -166,8 +169,10 @@ fn event(
     }
 }
 
-/// An event that carries only diagnostics.
-fn events_of(diags: Diagnostics) -> pb::list_resource::Event {
+/// An event that carries only diagnostics: about the configuration, or about the list as a
+/// whole (those have no path).
+fn events_of(mut diags: Diagnostics) -> pb::list_resource::Event {
+    diags.nest_under(CONFIG_BLOCK);
     pb::list_resource::Event {
         diagnostic: diags.into_proto(),
         ..Default::default()

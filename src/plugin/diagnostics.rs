@@ -1,6 +1,6 @@
 //! Diagnostics: what a handler reports back to Terraform, each optionally tied to an attribute.
 
-use crate::plugin::path::AttributePath;
+use crate::plugin::path::{AttributePath, PathStep};
 use crate::proto::tfplugin6 as pb;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,10 +88,7 @@ impl Diagnostics {
     pub fn nest_under(&mut self, attribute: &str) {
         for d in &mut self.0 {
             if let Some(path) = &mut d.path {
-                path.0.insert(
-                    0,
-                    crate::plugin::path::PathStep::Attribute(attribute.into()),
-                );
+                path.0.insert(0, PathStep::Attribute(attribute.into()));
             }
         }
     }

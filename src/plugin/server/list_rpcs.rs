@@ -93,39 +93,26 @@ pub(super) fn list_resource(rpc: &ProviderRpc, req: pb::list_resource::Request) 
         }
     });
 
-    // Dropping the stream (Terraform stopped listening) cancels the list's requests.
+    // Dropping the stream (Terraform stopped listening) drops the closure and with it the
+    // guard, which cancels the list's requests.
+    let stop_on_drop = CancelOnDrop(cancel);
     let include = req.include_resource_object;
-    let events = tokio_stream::wrappers::ReceiverStream::new(receiver)
-        .map(move |listed| Ok(event(resource.as_ref(), listed, include)));
-    Box::pin(StopOnDrop {
-        events: Box::pin(events),
-        stop: cancel,
-    })
+    let events = tokio_stream::wrappers::ReceiverStream::new(receiver).map(move |listed| {
+        let _ = &stop_on_drop;
+        Ok(event(resource.as_ref(), listed, include))
+    });
+    Box::pin(events)
 }
 
-/// The event stream, which cancels the list when Terraform drops it.
-struct StopOnDrop {
-    events: ListStream,
-    stop: CancellationToken,
-}
+/// Cancels the list when the event stream that owns it is dropped.
+struct CancelOnDrop(CancellationToken);
 
-impl Stream for StopOnDrop {
-    type Item = Result<pb::list_resource::Event, Status>;
-
-    fn poll_next(
-        mut self: Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Self::Item>> {
-        self.events.as_mut().poll_next(cx)
-    }
-}
-
-impl Drop for StopOnDrop {
+impl Drop for CancelOnDrop {
     fn drop(&mut self) {
-        if !self.stop.is_cancelled() {
+        if !self.0.is_cancelled() {
             log::debug!("ListResource: Terraform stopped listening; cancelling the list");
         }
-        self.stop.cancel();
+        self.0.cancel();
     }
 }
 

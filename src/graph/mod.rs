@@ -24,6 +24,7 @@ mod pager;
 mod partners;
 mod read_back;
 mod retry;
+mod roots;
 mod tls;
 
 #[cfg(test)]
@@ -55,4 +56,5 @@ pub use pager::Pager;
 pub use partners::PartnerPoll;
 pub use read_back::ReadBack;
 pub use retry::{parse_retry_after, RetryPolicy};
-pub use tls::{build_http_client, extra_root_certificates, load_pem_certificates};
+pub use roots::{RootsLoader, SYSTEM_BUNDLES};
+pub use tls::build_http_client;

@@ -112,7 +112,9 @@ impl TestTls {
 
     /// Our production client builder, trusting this CA on top of the system roots.
     pub(crate) fn trusting_client(&self) -> reqwest::Client {
-        super::tls::build_http_client_with_roots(vec![self.ca_der()]).expect("HTTP client")
+        let mut roots = super::roots::RootsLoader::default();
+        roots.add_der(self.ca_der());
+        super::tls::client_trusting(roots).expect("HTTP client")
     }
 }
 

@@ -1,0 +1,299 @@
+//! The certificate authorities the HTTPS client trusts: the system bundle plus every PEM
+//! certificate in `SSL_CERT_FILE` and in the files of `SSL_CERT_DIR`, read once per process.
+//!
+//! Reading them used to be a tenth of the provider's CPU: a distribution's bundle holds about
+//! 150 certificates, and `SSL_CERT_DIR=/etc/ssl/certs` (set on many CI images) names each one
+//! again as a file, as a hash link and inside the bundle. So each file is read once (by inode),
+//! each PEM block is decoded once (by its text), and each certificate is parsed into a trust
+//! anchor once. Certificates are public, so their base64 needs no constant-time decoder.
+
+use std::collections::HashSet;
+use std::ffi::OsStr;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use rustls::pki_types::CertificateDer;
+use rustls::RootCertStore;
+
+use super::error::GraphError;
+
+/// Where Linux distributions keep their CA bundle (the first that exists is used).
+pub const SYSTEM_BUNDLES: &[&str] = &[
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/pki/tls/cacert.pem",
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+];
+
+const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+const END: &str = "-----END CERTIFICATE-----";
+
+/// Trust anchors gathered from files, each file, PEM block and certificate taken once.
+pub struct RootsLoader {
+    store: RootCertStore,
+    files: HashSet<(u64, u64)>,
+    blocks: HashSet<String>,
+    certificates: HashSet<CertificateDer<'static>>,
+    /// The certificates the store accepted, in the order they were added.
+    usable: Vec<CertificateDer<'static>>,
+    /// Certificates that rustls cannot use as trust anchors (kept out rather than failing).
+    pub skipped: usize,
+}
+
+impl Default for RootsLoader {
+    fn default() -> Self {
+        RootsLoader {
+            store: RootCertStore::empty(),
+            files: HashSet::new(),
+            blocks: HashSet::new(),
+            certificates: HashSet::new(),
+            usable: Vec::new(),
+            skipped: 0,
+        }
+    }
+}
+
+impl RootsLoader {
+    /// Adds the certificates of `SSL_CERT_FILE` (which must exist and hold one) and of the
+    /// files in the `:`-separated `SSL_CERT_DIR` (unreadable entries are skipped, as OpenSSL
+    /// and Go do). Returns how many certificates they added.
+    pub fn add_env(
+        &mut self,
+        cert_file: Option<&Path>,
+        cert_dirs: Option<&OsStr>,
+    ) -> Result<usize, GraphError> {
+        let before = self.len();
+        if let Some(path) = cert_file {
+            let found = self.add_file(path)?;
+            if found == 0 {
+                return Err(GraphError::Config(format!(
+                    "SSL_CERT_FILE {} holds no PEM certificate",
+                    path.display()
+                )));
+            }
+        }
+        for dir in cert_dirs.map(std::env::split_paths).into_iter().flatten() {
+            for path in dir_files(&dir) {
+                if let Err(error) = self.add_file(&path) {
+                    log::debug!("graph: skipping {}: {error}", path.display());
+                }
+            }
+        }
+        Ok(self.len() - before)
+    }
+
+    /// Adds the first system bundle that exists; returns its path, or None when there is none.
+    pub fn add_system_bundle(&mut self) -> Option<PathBuf> {
+        let path = SYSTEM_BUNDLES
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file())?;
+        if let Err(error) = self.add_file(&path) {
+            log::warn!("graph: cannot use the system CA bundle: {error}");
+            return None;
+        }
+        Some(path)
+    }
+
+    /// Adds every `CERTIFICATE` block of the PEM file at `path` (other blocks and text are
+    /// ignored); returns how many certificates the file holds, counting ones already added.
+    pub fn add_file(&mut self, path: &Path) -> Result<usize, GraphError> {
+        let unreadable = |error: std::io::Error| {
+            GraphError::Config(format!("cannot read {}: {error}", path.display()))
+        };
+        let meta = std::fs::metadata(path).map_err(unreadable)?;
+        if !self.files.insert((meta.dev(), meta.ino())) {
+            return Ok(0);
+        }
+        let text = std::fs::read(path).map_err(unreadable)?;
+        let text = String::from_utf8_lossy(&text);
+        let blocks = pem_blocks(&text).map_err(|error| {
+            GraphError::Config(format!("{} is not valid PEM: {error}", path.display()))
+        })?;
+        let count = blocks.len();
+        for block in blocks {
+            if self.blocks.insert(block.to_owned()) {
+                let der = decode_block(block).map_err(|error| {
+                    GraphError::Config(format!("{} is not valid PEM: {error}", path.display()))
+                })?;
+                self.add_der(der);
+            }
+        }
+        Ok(count)
+    }
+
+    /// Adds one DER certificate unless it was seen before or cannot be a trust anchor.
+    pub fn add_der(&mut self, der: CertificateDer<'static>) {
+        if !self.certificates.insert(der.clone()) {
+            return;
+        }
+        match self.store.add(der.clone()) {
+            Ok(()) => self.usable.push(der),
+            Err(_) => self.skipped += 1,
+        }
+    }
+
+    /// How many trust anchors were gathered so far.
+    pub fn len(&self) -> usize {
+        self.usable.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.usable.is_empty()
+    }
+
+    /// The trust anchors, parsed.
+    pub fn into_store(self) -> RootCertStore {
+        self.warn_skipped();
+        self.store
+    }
+
+    /// The certificates behind the trust anchors, for a verifier that parses them itself.
+    pub fn into_certificates(self) -> Vec<CertificateDer<'static>> {
+        self.warn_skipped();
+        self.usable
+    }
+
+    fn warn_skipped(&self) {
+        if self.skipped > 0 {
+            log::warn!(
+                "graph: ignored {} CA certificate(s) that cannot be trust anchors",
+                self.skipped
+            );
+        }
+    }
+}
+
+/// The regular files of `dir` (symlinks followed), or none if it cannot be read.
+fn dir_files(dir: &Path) -> Vec<PathBuf> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .flatten()
+            .map(|entry| entry.path())
+            // metadata() follows the hash-named symlinks that c_rehash creates.
+            .filter(|path| path.metadata().is_ok_and(|meta| meta.is_file()))
+            .collect(),
+        Err(error) => {
+            log::debug!(
+                "graph: skipping SSL_CERT_DIR entry {}: {error}",
+                dir.display()
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// The base64 bodies of the `CERTIFICATE` blocks of a PEM text.
+fn pem_blocks(text: &str) -> Result<Vec<&str>, String> {
+    let mut blocks = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(BEGIN) {
+        let body = &rest[start + BEGIN.len()..];
+        let end = body
+            .find(END)
+            .ok_or_else(|| "a CERTIFICATE block has no END line".to_string())?;
+        blocks.push(&body[..end]);
+        rest = &body[end + END.len()..];
+    }
+    Ok(blocks)
+}
+
+fn decode_block(body: &str) -> Result<CertificateDer<'static>, String> {
+    let compact: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .map(CertificateDer::from)
+        .map_err(|error| format!("bad base64 in a CERTIFICATE block: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn self_signed(name: &str) -> rcgen::Certificate {
+        let key = rcgen::KeyPair::generate().expect("key");
+        rcgen::CertificateParams::new(vec![name.to_owned()])
+            .expect("params")
+            .self_signed(&key)
+            .expect("certificate")
+    }
+
+    #[test]
+    fn reads_every_certificate_of_a_pem_bundle_once() {
+        let (first, second) = (self_signed("one.test"), self_signed("two.test"));
+        let mut bundle = tempfile::NamedTempFile::new().expect("temp file");
+        write!(
+            bundle,
+            "# a comment\n{}\nsome text between\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n{}{}",
+            first.pem(),
+            second.pem(),
+            first.pem() // duplicate, counted but added once
+        )
+        .expect("write");
+
+        let mut loader = RootsLoader::default();
+        assert_eq!(loader.add_file(bundle.path()).expect("load"), 3);
+        // The same file again (by inode) adds nothing.
+        assert_eq!(loader.add_file(bundle.path()).expect("again"), 0);
+        assert_eq!(loader.into_store().len(), 2);
+    }
+
+    #[test]
+    fn decodes_what_the_constant_time_decoder_decodes() {
+        use rustls::pki_types::pem::PemObject;
+        let cert = self_signed("same.test");
+        // Lines of 64 characters, CRLF endings: the decoders must agree.
+        let pem = cert.pem().replace('\n', "\r\n");
+        let ours = decode_block(pem_blocks(&pem).expect("blocks")[0]).expect("decode");
+        let theirs = CertificateDer::from_pem_slice(pem.as_bytes()).expect("pki-types");
+        assert_eq!(ours, theirs);
+        assert_eq!(&ours, cert.der());
+    }
+
+    #[test]
+    fn reads_cert_dirs_and_rejects_missing_empty_or_broken_cert_files() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cert = self_signed("dir.test");
+        std::fs::write(dir.path().join("a.pem"), cert.pem()).expect("write");
+        std::os::unix::fs::symlink(dir.path().join("a.pem"), dir.path().join("0a1b2c3d.0"))
+            .expect("hash link");
+        std::fs::write(dir.path().join("README"), "not a certificate").expect("write");
+        let dirs = std::env::join_paths([dir.path(), Path::new("/nonexistent/dir")]).expect("join");
+        let mut loader = RootsLoader::default();
+        assert_eq!(loader.add_env(None, Some(&dirs)).expect("roots"), 1);
+        assert_eq!(
+            loader.files.len(),
+            2,
+            "the hash link is the same file as a.pem"
+        );
+
+        let mut loader = RootsLoader::default();
+        let missing = loader.add_env(Some(Path::new("/nonexistent/ca.pem")), None);
+        assert!(matches!(missing, Err(GraphError::Config(_))));
+        let empty = dir.path().join("README");
+        assert!(loader.add_env(Some(&empty), None).is_err());
+        let broken = dir.path().join("broken.pem");
+        std::fs::write(&broken, format!("{BEGIN}\n!!!!\n{END}\n")).expect("write");
+        let error = loader
+            .add_env(Some(&broken), None)
+            .err()
+            .expect("bad base64");
+        assert!(error.to_string().contains("not valid PEM"), "{error}");
+        let unterminated = dir.path().join("unterminated.pem");
+        std::fs::write(&unterminated, format!("{BEGIN}\nAAAA\n")).expect("write");
+        assert!(loader.add_env(Some(&unterminated), None).is_err());
+    }
+
+    #[test]
+    fn certificates_that_cannot_be_anchors_are_skipped() {
+        let mut loader = RootsLoader::default();
+        loader.add_der(CertificateDer::from(vec![0x30, 0x03, 0x02, 0x01, 0x01]));
+        loader.add_der(self_signed("ok.test").der().clone());
+        assert_eq!(loader.skipped, 1);
+        assert_eq!(loader.into_certificates().len(), 1);
+    }
+}

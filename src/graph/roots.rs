@@ -3,9 +3,9 @@
 //!
 //! Reading them used to be a tenth of the provider's CPU: a distribution's bundle holds about
 //! 150 certificates, and `SSL_CERT_DIR=/etc/ssl/certs` (set on many CI images) names each one
-//! again as a file, as a hash link and inside the bundle. So each file is read once (by inode),
-//! each PEM block is decoded once (by its text), and each certificate is parsed into a trust
-//! anchor once. Certificates are public, so their base64 needs no constant-time decoder.
+//! again as a file, as a hash link and inside the bundle. So each file is read once (by inode)
+//! and each certificate is parsed into a trust anchor once. Certificates are public, so their
+//! base64 needs no constant-time decoder.
 
 use std::collections::HashSet;
 use std::ffi::OsStr;
@@ -31,11 +31,10 @@ pub const SYSTEM_BUNDLES: &[&str] = &[
 const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
 const END: &str = "-----END CERTIFICATE-----";
 
-/// Trust anchors gathered from files, each file, PEM block and certificate taken once.
+/// Trust anchors gathered from files, each file and certificate taken once.
 pub struct RootsLoader {
     store: RootCertStore,
     files: HashSet<(u64, u64)>,
-    blocks: HashSet<String>,
     certificates: HashSet<CertificateDer<'static>>,
     /// The certificates the store accepted, in the order they were added.
     usable: Vec<CertificateDer<'static>>,
@@ -48,7 +47,6 @@ impl Default for RootsLoader {
         RootsLoader {
             store: RootCertStore::empty(),
             files: HashSet::new(),
-            blocks: HashSet::new(),
             certificates: HashSet::new(),
             usable: Vec::new(),
             skipped: 0,
@@ -109,19 +107,11 @@ impl RootsLoader {
             return Ok(0);
         }
         let text = std::fs::read(path).map_err(unreadable)?;
-        let text = String::from_utf8_lossy(&text);
-        let blocks = pem_blocks(&text).map_err(|error| {
+        let certificates = pem_certificates(&text).map_err(|error| {
             GraphError::Config(format!("{} is not valid PEM: {error}", path.display()))
         })?;
-        let count = blocks.len();
-        for block in blocks {
-            if self.blocks.insert(block.to_owned()) {
-                let der = decode_block(block).map_err(|error| {
-                    GraphError::Config(format!("{} is not valid PEM: {error}", path.display()))
-                })?;
-                self.add_der(der);
-            }
-        }
+        let count = certificates.len();
+        certificates.into_iter().for_each(|der| self.add_der(der));
         Ok(count)
     }
 
@@ -186,27 +176,29 @@ fn dir_files(dir: &Path) -> Vec<PathBuf> {
     }
 }
 
-/// The base64 bodies of the `CERTIFICATE` blocks of a PEM text.
-fn pem_blocks(text: &str) -> Result<Vec<&str>, String> {
-    let mut blocks = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(BEGIN) {
-        let body = &rest[start + BEGIN.len()..];
-        let end = body
-            .find(END)
-            .ok_or_else(|| "a CERTIFICATE block has no END line".to_string())?;
-        blocks.push(&body[..end]);
-        rest = &body[end + END.len()..];
+/// The `CERTIFICATE` blocks of a PEM text, decoded; other blocks and text between blocks are
+/// ignored. Markers are whole lines, as RFC 7468 has them.
+fn pem_certificates(text: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
+    let mut found = Vec::new();
+    let mut body: Option<Vec<u8>> = None;
+    for line in text.split(|&byte| byte == b'\n').map(<[u8]>::trim_ascii) {
+        match &mut body {
+            None if line == BEGIN.as_bytes() => body = Some(Vec::with_capacity(2048)),
+            None => {}
+            Some(base64) if line == END.as_bytes() => {
+                let der = base64::engine::general_purpose::STANDARD
+                    .decode(&base64)
+                    .map_err(|error| format!("bad base64 in a CERTIFICATE block: {error}"))?;
+                found.push(CertificateDer::from(der));
+                body = None;
+            }
+            Some(base64) => base64.extend(line.iter().filter(|c| !c.is_ascii_whitespace())),
+        }
     }
-    Ok(blocks)
-}
-
-fn decode_block(body: &str) -> Result<CertificateDer<'static>, String> {
-    let compact: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(compact)
-        .map(CertificateDer::from)
-        .map_err(|error| format!("bad base64 in a CERTIFICATE block: {error}"))
+    match body {
+        Some(_) => Err("a CERTIFICATE block has no END line".to_string()),
+        None => Ok(found),
+    }
 }
 
 #[cfg(test)]
@@ -237,7 +229,7 @@ mod tests {
 
         let mut loader = RootsLoader::default();
         assert_eq!(loader.add_file(bundle.path()).expect("load"), 3);
-        // The same file again (by inode) adds nothing.
+        // The same file again (by inode) is not read again.
         assert_eq!(loader.add_file(bundle.path()).expect("again"), 0);
         assert_eq!(loader.into_store().len(), 2);
     }
@@ -248,7 +240,7 @@ mod tests {
         let cert = self_signed("same.test");
         // Lines of 64 characters, CRLF endings: the decoders must agree.
         let pem = cert.pem().replace('\n', "\r\n");
-        let ours = decode_block(pem_blocks(&pem).expect("blocks")[0]).expect("decode");
+        let ours = pem_certificates(pem.as_bytes()).expect("decode").remove(0);
         let theirs = CertificateDer::from_pem_slice(pem.as_bytes()).expect("pki-types");
         assert_eq!(ours, theirs);
         assert_eq!(&ours, cert.der());

@@ -232,6 +232,28 @@ impl NestedBlock {
     }
 }
 
+/// A schema built the first time it is asked for. Terraform starts the plugin several times per
+/// command and most of those processes touch one resource type at most, so building every
+/// type's schema at start-up was wasted there (a data source's schema rewords the resource's,
+/// which is most of a short-lived process's own work).
+pub struct LazySchema {
+    cell: OnceLock<Schema>,
+    build: fn() -> Schema,
+}
+
+impl LazySchema {
+    pub const fn new(build: fn() -> Schema) -> LazySchema {
+        LazySchema {
+            cell: OnceLock::new(),
+            build,
+        }
+    }
+
+    pub fn get(&self) -> &Schema {
+        self.cell.get_or_init(self.build)
+    }
+}
+
 /// A versioned schema of a provider, resource or data source.
 #[derive(Clone, Debug)]
 pub struct Schema {

@@ -5,7 +5,7 @@
 use crate::graph::{GraphHandle, DEFAULT_POLICY};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::model::Tf;
-use crate::plugin::schema::{Block, Schema};
+use crate::plugin::schema::{Block, LazySchema, Schema};
 use crate::plugin::timeouts::{ReadTimeout, Timeouts, READ};
 use crate::plugin::typed::Operation;
 use crate::plugin::typed_data::{read_only, TypedDataSource};
@@ -46,14 +46,14 @@ pub fn schema() -> Schema {
 }
 
 pub struct CrossTenantAccessDefaultData {
-    schema: Schema,
+    schema: LazySchema,
     client: GraphHandle,
 }
 
 impl CrossTenantAccessDefaultData {
     pub fn new(client: GraphHandle) -> Self {
         Self {
-            schema: schema(),
+            schema: LazySchema::new(schema),
             client,
         }
     }
@@ -68,7 +68,7 @@ impl TypedDataSource for CrossTenantAccessDefaultData {
     }
 
     fn schema(&self) -> &Schema {
-        &self.schema
+        self.schema.get()
     }
 
     fn timeouts(&self) -> Option<Timeouts> {

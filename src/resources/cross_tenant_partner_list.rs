@@ -17,7 +17,7 @@ use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::list::{ListRequest, ListResults};
 use crate::plugin::model::{from_value, to_value, Tf};
 use crate::plugin::path::AttributePath;
-use crate::plugin::schema::{Attribute, Block, Schema};
+use crate::plugin::schema::{Attribute, Block, LazySchema, Schema};
 use crate::plugin::traits::{ListResource, OperationContext};
 use crate::plugin::typed::Operation;
 use crate::plugin::validators::{custom, is_guid};
@@ -38,16 +38,17 @@ struct ListConfig {
 }
 
 pub struct CrossTenantPartnerList {
-    schema: Schema,
-    resource_type: Type,
+    schema: LazySchema,
+    /// The partner resource's schema, whose values the list returns as state.
+    resource_schema: LazySchema,
     client: GraphHandle,
 }
 
 impl CrossTenantPartnerList {
     pub fn new(client: GraphHandle) -> Self {
         CrossTenantPartnerList {
-            schema: schema(),
-            resource_type: partner_schema::schema().value_type().clone(),
+            schema: LazySchema::new(schema),
+            resource_schema: LazySchema::new(partner_schema::schema),
             client,
         }
     }
@@ -55,7 +56,7 @@ impl CrossTenantPartnerList {
     /// Sends one Graph partner as the resource's state; `false` once the list should stop.
     async fn send(&self, partner: &Json, results: &mut ListResults) -> bool {
         let model = state_from_graph(partner, &PartnerModel::default());
-        let Ok(state) = to_value(&model, &self.resource_type) else {
+        let Ok(state) = to_value(&model, self.resource_schema.get().value_type()) else {
             // The model always fits its own schema; a partner that does not is skipped loudly.
             let mut diags = Diagnostics::new();
             diags.warning(
@@ -213,7 +214,7 @@ impl ListResource for CrossTenantPartnerList {
     }
 
     fn schema(&self) -> &Schema {
-        &self.schema
+        self.schema.get()
     }
 
     async fn list(&self, ctx: &OperationContext, req: ListRequest, results: &mut ListResults) {

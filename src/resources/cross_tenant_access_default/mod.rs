@@ -13,7 +13,7 @@ pub use model::DefaultModel;
 use crate::graph::{GraphHandle, DEFAULT_POLICY, RESET_TO_SYSTEM_DEFAULT};
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::private::PrivateState;
-use crate::plugin::schema::Schema;
+use crate::plugin::schema::{LazySchema, Schema};
 use crate::plugin::timeouts::Timeouts;
 use crate::plugin::typed::{Operation, Plan, TypedResource};
 use crate::resources::cross_tenant_sections::convert::{
@@ -33,14 +33,14 @@ const WHAT: &str = "the default cross-tenant access configuration";
 const PATH: &str = "/policies/crossTenantAccessPolicy/default";
 
 pub struct CrossTenantAccessDefault {
-    schema: Schema,
+    schema: LazySchema,
     client: GraphHandle,
 }
 
 impl CrossTenantAccessDefault {
     pub fn new(client: GraphHandle) -> Self {
         CrossTenantAccessDefault {
-            schema: schema::schema(),
+            schema: LazySchema::new(schema::schema),
             client,
         }
     }
@@ -77,7 +77,7 @@ impl TypedResource for CrossTenantAccessDefault {
     }
 
     fn schema(&self) -> &Schema {
-        &self.schema
+        self.schema.get()
     }
 
     fn timeouts(&self) -> Option<Timeouts> {

@@ -11,7 +11,7 @@ use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::model::Tf;
 use crate::plugin::path::AttributePath;
 use crate::plugin::private::PrivateState;
-use crate::plugin::schema::Schema;
+use crate::plugin::schema::{LazySchema, Schema};
 use crate::plugin::timeouts::Timeouts;
 use crate::plugin::typed::{Operation, Plan, TypedResource};
 use crate::resources::cross_tenant_sections::report::{report, report_not_applied};
@@ -107,14 +107,14 @@ pub fn parse_import_id(id: &str) -> Option<String> {
 }
 
 pub struct CrossTenantAccessPolicy {
-    schema: Schema,
+    schema: LazySchema,
     client: GraphHandle,
 }
 
 impl CrossTenantAccessPolicy {
     pub fn new(client: GraphHandle) -> Self {
         CrossTenantAccessPolicy {
-            schema: schema::schema(),
+            schema: LazySchema::new(schema::schema),
             client,
         }
     }
@@ -203,7 +203,7 @@ impl TypedResource for CrossTenantAccessPolicy {
     }
 
     fn schema(&self) -> &Schema {
-        &self.schema
+        self.schema.get()
     }
 
     fn timeouts(&self) -> Option<Timeouts> {

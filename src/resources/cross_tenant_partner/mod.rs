@@ -28,7 +28,7 @@ use crate::plugin::identity::IdentitySchema;
 use crate::plugin::model::Tf;
 use crate::plugin::path::AttributePath;
 use crate::plugin::private::PrivateState;
-use crate::plugin::schema::Schema;
+use crate::plugin::schema::{LazySchema, Schema};
 use crate::plugin::timeouts::Timeouts;
 use crate::plugin::traits::MoveStateRequest;
 use crate::plugin::typed::{Operation, Plan, TypedResource};
@@ -48,7 +48,7 @@ pub const TYPE_NAME: &str = "azuread_cross_tenant_partner";
 const DELETE_CONFLICT_WINDOW: Duration = Duration::from_secs(300);
 
 pub struct CrossTenantPartner {
-    schema: Schema,
+    schema: LazySchema,
     identity: IdentitySchema,
     client: GraphHandle,
     recently_deleted: Mutex<HashMap<String, Instant>>,
@@ -57,7 +57,7 @@ pub struct CrossTenantPartner {
 impl CrossTenantPartner {
     pub fn new(client: GraphHandle) -> Self {
         CrossTenantPartner {
-            schema: schema::schema(),
+            schema: LazySchema::new(schema::schema),
             identity: schema::identity(),
             client,
             recently_deleted: Mutex::new(HashMap::new()),
@@ -121,7 +121,7 @@ impl TypedResource for CrossTenantPartner {
     }
 
     fn schema(&self) -> &Schema {
-        &self.schema
+        self.schema.get()
     }
 
     fn identity_schema(&self) -> Option<&IdentitySchema> {

@@ -9,7 +9,7 @@ use crate::graph::GraphHandle;
 use crate::plugin::diagnostics::Diagnostics;
 use crate::plugin::model::Tf;
 use crate::plugin::path::AttributePath;
-use crate::plugin::schema::Schema;
+use crate::plugin::schema::{LazySchema, Schema};
 use crate::plugin::timeouts::{ReadTimeout, Timeouts, READ};
 use crate::plugin::typed::Operation;
 use crate::plugin::typed_data::TypedDataSource;
@@ -54,14 +54,14 @@ pub fn attributes(partner: &Json, tenant: Option<&str>) -> Map<String, Json> {
 }
 
 pub struct CrossTenantPartnerData {
-    schema: Schema,
+    schema: LazySchema,
     client: GraphHandle,
 }
 
 impl CrossTenantPartnerData {
     pub fn new(client: GraphHandle) -> Self {
         Self {
-            schema: schema::partner(),
+            schema: LazySchema::new(schema::partner),
             client,
         }
     }
@@ -76,7 +76,7 @@ impl TypedDataSource for CrossTenantPartnerData {
     }
 
     fn schema(&self) -> &Schema {
-        &self.schema
+        self.schema.get()
     }
 
     fn timeouts(&self) -> Option<Timeouts> {
@@ -118,14 +118,14 @@ impl TypedDataSource for CrossTenantPartnerData {
 }
 
 pub struct CrossTenantPartnersData {
-    schema: Schema,
+    schema: LazySchema,
     client: GraphHandle,
 }
 
 impl CrossTenantPartnersData {
     pub fn new(client: GraphHandle) -> Self {
         Self {
-            schema: schema::partners(),
+            schema: LazySchema::new(schema::partners),
             client,
         }
     }
@@ -140,7 +140,7 @@ impl TypedDataSource for CrossTenantPartnersData {
     }
 
     fn schema(&self) -> &Schema {
-        &self.schema
+        self.schema.get()
     }
 
     fn timeouts(&self) -> Option<Timeouts> {

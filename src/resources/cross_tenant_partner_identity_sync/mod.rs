@@ -16,7 +16,7 @@ use crate::plugin::identity::IdentitySchema;
 use crate::plugin::model::Tf;
 use crate::plugin::path::AttributePath;
 use crate::plugin::private::PrivateState;
-use crate::plugin::schema::Schema;
+use crate::plugin::schema::{LazySchema, Schema};
 use crate::plugin::timeouts::Timeouts;
 use crate::plugin::traits::MoveStateRequest;
 use crate::plugin::typed::{Operation, Plan, TypedResource};
@@ -30,7 +30,7 @@ const PATH: &str =
     "/policies/crossTenantAccessPolicy/partners/<tenant GUID>/identitySynchronization";
 
 pub struct CrossTenantPartnerIdentitySync {
-    schema: Schema,
+    schema: LazySchema,
     identity: IdentitySchema,
     client: GraphHandle,
 }
@@ -38,7 +38,7 @@ pub struct CrossTenantPartnerIdentitySync {
 impl CrossTenantPartnerIdentitySync {
     pub fn new(client: GraphHandle) -> Self {
         Self {
-            schema: schema::schema(),
+            schema: LazySchema::new(schema::schema),
             // The same identity as its partner's: one sync policy per partner.
             identity: crate::resources::cross_tenant_partner::schema::identity(),
             client,
@@ -121,7 +121,7 @@ impl TypedResource for CrossTenantPartnerIdentitySync {
     }
 
     fn schema(&self) -> &Schema {
-        &self.schema
+        self.schema.get()
     }
 
     fn identity_schema(&self) -> Option<&IdentitySchema> {

@@ -111,15 +111,29 @@ fn parse_refinements(payload: &[u8]) -> Result<(bool, Refinements), String> {
     Ok((is_null, out))
 }
 
+/// Where the decoder is, borrowing names from the input: a path is only built for an error,
+/// so decoding allocates nothing per attribute beyond the value itself.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Attribute(&'a str),
+    Key(&'a str),
+    Index(usize),
+}
+
 struct Decoder<'a> {
     r: Reader<'a>,
-    path: Vec<PathStep>,
+    path: Vec<Step<'a>>,
 }
 
 impl<'a> Decoder<'a> {
     fn err(&self, message: impl Into<String>) -> CodecError {
+        let steps = self.path.iter().map(|step| match *step {
+            Step::Attribute(name) => PathStep::Attribute(name.to_string()),
+            Step::Key(key) => PathStep::ElementKeyString(key.to_string()),
+            Step::Index(i) => PathStep::ElementKeyInt(index(i)),
+        });
         CodecError::Msgpack {
-            path: AttributePath(self.path.clone()),
+            path: AttributePath(steps.collect()),
             message: message.into(),
         }
     }
@@ -183,7 +197,7 @@ impl<'a> Decoder<'a> {
                 };
                 let mut elems = Vec::with_capacity(self.cap(n));
                 for i in 0..n {
-                    self.path.push(PathStep::ElementKeyInt(index(i)));
+                    self.path.push(Step::Index(i));
                     elems.push(self.value(ety, depth + 1)?);
                     self.path.pop();
                 }
@@ -205,7 +219,7 @@ impl<'a> Decoder<'a> {
                 }
                 let mut elems = Vec::with_capacity(self.cap(n));
                 for (i, ety) in etys.iter().enumerate() {
-                    self.path.push(PathStep::ElementKeyInt(index(i)));
+                    self.path.push(Step::Index(i));
                     elems.push(self.value(ety, depth + 1)?);
                     self.path.pop();
                 }
@@ -221,7 +235,7 @@ impl<'a> Decoder<'a> {
                     if out.contains_key(key) {
                         return Err(self.err(format!("duplicate map key {key:?}")));
                     }
-                    self.path.push(PathStep::ElementKeyString(key.to_string()));
+                    self.path.push(Step::Key(key));
                     let v = self.value(ety, depth + 1)?;
                     self.path.pop();
                     out.insert(key.to_string(), v);
@@ -232,28 +246,61 @@ impl<'a> Decoder<'a> {
                 let Tok::Map(n) = tok else {
                     return Err(wrong(self, "map", &tok));
                 };
-                let mut out = BTreeMap::new();
-                for _ in 0..n {
-                    let key = self.key()?;
-                    let Some(aty) = atys.get(key) else {
-                        return Err(self.err(format!("unsupported attribute {key:?}")));
-                    };
-                    if out.contains_key(key) {
-                        return Err(self.err(format!("duplicate attribute {key:?}")));
-                    }
-                    self.path.push(PathStep::Attribute(key.to_string()));
-                    let v = self.value(aty, depth + 1)?;
-                    self.path.pop();
-                    out.insert(key.to_string(), v);
-                }
-                for name in atys.keys() {
-                    if !out.contains_key(name) {
-                        out.insert(name.clone(), Value::Null);
-                    }
-                }
-                Ok(Value::Object(out))
+                self.object(atys, n, depth)
             }
         }
+    }
+
+    /// An object's attributes, then null for each one the input leaves out. go-cty writes
+    /// attributes in name order, as the type holds them, so the object is built in one pass
+    /// from a sorted list instead of by a search per attribute.
+    fn object(
+        &mut self,
+        atys: &BTreeMap<String, Type>,
+        n: usize,
+        depth: usize,
+    ) -> Result<Value, CodecError> {
+        let mut given: Vec<(&'a str, Value)> = Vec::with_capacity(self.cap(n).min(atys.len()));
+        for _ in 0..n {
+            let key = self.key()?;
+            let Some(aty) = atys.get(key) else {
+                return Err(self.err(format!("unsupported attribute {key:?}")));
+            };
+            // More attributes than the type has means one repeats: stop before decoding on.
+            if given.len() == atys.len() {
+                let keys = given.iter().map(|(k, _)| *k).chain([key]).collect();
+                return Err(self.duplicate(keys));
+            }
+            self.path.push(Step::Attribute(key));
+            let v = self.value(aty, depth + 1)?;
+            self.path.pop();
+            given.push((key, v));
+        }
+        if !given.is_sorted_by(|a, b| a.0 < b.0) {
+            given.sort_by(|a, b| a.0.cmp(b.0));
+            if given.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+                return Err(self.duplicate(given.iter().map(|(k, _)| *k).collect()));
+            }
+        }
+        let mut given = given.into_iter().peekable();
+        let attributes: Vec<(String, Value)> = atys
+            .keys()
+            .map(
+                |name| match given.next_if(|(key, _)| *key == name.as_str()) {
+                    Some((_, v)) => (name.clone(), v),
+                    None => (name.clone(), Value::Null),
+                },
+            )
+            .collect();
+        Ok(Value::Object(attributes.into_iter().collect()))
+    }
+
+    /// The error for attribute names of which at least one repeats.
+    fn duplicate(&self, mut keys: Vec<&str>) -> CodecError {
+        keys.sort_unstable();
+        let repeated = keys.windows(2).find(|pair| pair[0] == pair[1]);
+        let name = repeated.map_or("", |pair| pair[0]);
+        self.err(format!("duplicate attribute {name:?}"))
     }
 
     fn key(&mut self) -> Result<&'a str, CodecError> {

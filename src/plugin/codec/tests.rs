@@ -862,3 +862,30 @@ fn fuzz_truncations_and_mutations_never_panic() {
         }
     }
 }
+
+#[test]
+fn object_attributes_in_any_order_decode_and_repeats_are_named() {
+    let ot = Type::object([
+        ("a", Type::String),
+        ("b", Type::String),
+        ("c", Type::String),
+    ]);
+    // {"c": "3", "a": "1"}: out of order, "b" left out.
+    let bytes = [0x82, 0xa1, b'c', 0xa1, b'3', 0xa1, b'a', 0xa1, b'1'];
+    let value = decode_msgpack(&bytes, &ot).expect("decodes");
+    assert_eq!(
+        value,
+        Value::object([("a", s("1")), ("b", Value::Null), ("c", s("3"))])
+    );
+    // {"b": "", "a": "", "b": ""}: the repeat is named although the keys are out of order.
+    let bytes = [0x83, 0xa1, b'b', 0xa0, 0xa1, b'a', 0xa0, 0xa1, b'b', 0xa0];
+    let err = decode_msgpack(&bytes, &ot).unwrap_err().to_string();
+    assert!(err.contains("duplicate attribute \"b\""), "{err}");
+    // A map that declares more attributes than the type has stops at the first one too many.
+    let mut bytes = vec![0xde, 0xff, 0xff];
+    for _ in 0..4 {
+        bytes.extend([0xa1, b'a', 0xa0]);
+    }
+    let err = decode_msgpack(&bytes, &ot).unwrap_err().to_string();
+    assert!(err.contains("duplicate attribute \"a\""), "{err}");
+}

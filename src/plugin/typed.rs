@@ -173,6 +173,34 @@ impl<R: TypedResource> Typed<R> {
     }
 }
 
+impl<R: TypedResource> Typed<R> {
+    /// The resource's plan from the three values as models; `None` when one does not convert.
+    fn planned(
+        &self,
+        config: &Value,
+        prior_state: &Value,
+        proposed: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<R::Model> {
+        let config = self.model(config, "configuration", diags);
+        let planned = self.model(proposed, "planned state", diags);
+        let (config, planned) = (config?, planned?);
+        let prior = if prior_state.is_null() {
+            None
+        } else {
+            Some(self.model(prior_state, "prior state", diags)?)
+        };
+        Some(self.0.plan(
+            Plan {
+                config,
+                prior,
+                planned,
+            },
+            diags,
+        ))
+    }
+}
+
 /// The schema and the model disagree: a bug in this provider, not in the configuration.
 fn model_error(diags: &mut Diagnostics, type_name: &str, what: &str, detail: &str) {
     diags.error(
@@ -214,38 +242,13 @@ impl<R: TypedResource> Resource for Typed<R> {
             &prior_state,
             &mut proposed_new_state,
         );
-        let fallback = PlanResponse {
-            planned_state: proposed_new_state.clone(),
-            requires_replace: requires_replace.clone(),
-        };
-        let (Some(config), Some(planned)) = (
-            self.model(&config, "configuration", diags),
-            self.model(&proposed_new_state, "planned state", diags),
-        ) else {
-            return fallback;
-        };
-        let prior = if prior_state.is_null() {
-            None
-        } else {
-            match self.model(&prior_state, "prior state", diags) {
-                Some(prior) => Some(prior),
-                None => return fallback,
-            }
-        };
-        let planned = self.0.plan(
-            Plan {
-                config,
-                prior,
-                planned,
-            },
-            diags,
-        );
-        match self.value(&planned, "planned state", diags) {
-            Some(planned_state) => PlanResponse {
-                planned_state,
-                requires_replace,
-            },
-            None => fallback,
+        // When a model conversion fails (reported already), the proposed state stands.
+        let planned = self
+            .planned(&config, &prior_state, &proposed_new_state, diags)
+            .and_then(|planned| self.value(&planned, "planned state", diags));
+        PlanResponse {
+            planned_state: planned.unwrap_or(proposed_new_state),
+            requires_replace,
         }
     }
 

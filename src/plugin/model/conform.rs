@@ -81,7 +81,7 @@ fn map(entries: BTreeMap<String, Value>, elem: &Type, depth: usize) -> Result<Va
 /// Exactly the attributes of `attrs`: a model field the schema lacks is an error, a schema
 /// attribute the model lacks is null.
 fn object(
-    mut entries: BTreeMap<String, Value>,
+    entries: BTreeMap<String, Value>,
     attrs: &BTreeMap<String, Type>,
     depth: usize,
 ) -> Result<Value, ModelError> {
@@ -91,11 +91,16 @@ fn object(
         ))
         .within_attr(extra));
     }
-    let mut out = BTreeMap::new();
+    // Both are in name order: one merge, keeping the model's own key strings.
+    let mut given = entries.into_iter().peekable();
+    let mut out = Vec::with_capacity(attrs.len());
     for (name, ty) in attrs {
-        let v = entries.remove(name).unwrap_or(Value::Null);
+        let (key, v) = given
+            .next_if(|(key, _)| key == name)
+            .unwrap_or_else(|| (name.clone(), Value::Null));
         let v = conform(v, ty, depth + 1).map_err(|e| e.within_attr(name))?;
-        out.insert(name.clone(), v);
+        out.push((key, v));
     }
+    let out: BTreeMap<String, Value> = out.into_iter().collect();
     Ok(Value::Object(out))
 }

@@ -9,6 +9,7 @@
 
 use std::collections::HashSet;
 use std::ffi::OsStr;
+use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -102,11 +103,20 @@ impl RootsLoader {
         let unreadable = |error: std::io::Error| {
             GraphError::Config(format!("cannot read {}: {error}", path.display()))
         };
-        let meta = std::fs::metadata(path).map_err(unreadable)?;
+        // One path walk (the open, which follows symlinks); the rest asks the open file.
+        let mut file = std::fs::File::open(path).map_err(unreadable)?;
+        let meta = file.metadata().map_err(unreadable)?;
+        if !meta.is_file() {
+            return Err(GraphError::Config(format!(
+                "{} is not a regular file",
+                path.display()
+            )));
+        }
         if !self.files.insert((meta.dev(), meta.ino())) {
             return Ok(0);
         }
-        let text = std::fs::read(path).map_err(unreadable)?;
+        let mut text = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        file.read_to_end(&mut text).map_err(unreadable)?;
         let certificates = pem_certificates(&text).map_err(|error| {
             GraphError::Config(format!("{} is not valid PEM: {error}", path.display()))
         })?;
@@ -157,15 +167,11 @@ impl RootsLoader {
     }
 }
 
-/// The regular files of `dir` (symlinks followed), or none if it cannot be read.
+/// The entries of `dir`, or none if it cannot be read. `add_file` skips what is not a regular
+/// file, and the hash-named links that c_rehash creates by inode.
 fn dir_files(dir: &Path) -> Vec<PathBuf> {
     match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .flatten()
-            .map(|entry| entry.path())
-            // metadata() follows the hash-named symlinks that c_rehash creates.
-            .filter(|path| path.metadata().is_ok_and(|meta| meta.is_file()))
-            .collect(),
+        Ok(entries) => entries.flatten().map(|entry| entry.path()).collect(),
         Err(error) => {
             log::debug!(
                 "graph: skipping SSL_CERT_DIR entry {}: {error}",
@@ -254,6 +260,7 @@ mod tests {
         std::os::unix::fs::symlink(dir.path().join("a.pem"), dir.path().join("0a1b2c3d.0"))
             .expect("hash link");
         std::fs::write(dir.path().join("README"), "not a certificate").expect("write");
+        std::fs::create_dir(dir.path().join("subdir")).expect("mkdir");
         let dirs = std::env::join_paths([dir.path(), Path::new("/nonexistent/dir")]).expect("join");
         let mut loader = RootsLoader::default();
         assert_eq!(loader.add_env(None, Some(&dirs)).expect("roots"), 1);
@@ -266,6 +273,8 @@ mod tests {
         let mut loader = RootsLoader::default();
         let missing = loader.add_env(Some(Path::new("/nonexistent/ca.pem")), None);
         assert!(matches!(missing, Err(GraphError::Config(_))));
+        let not_a_file = loader.add_env(Some(dir.path()), None).err().expect("a directory");
+        assert!(not_a_file.to_string().contains("not a regular file"), "{not_a_file}");
         let empty = dir.path().join("README");
         assert!(loader.add_env(Some(&empty), None).is_err());
         let broken = dir.path().join("broken.pem");

@@ -37,6 +37,8 @@ pub struct RootsLoader {
     store: RootCertStore,
     files: HashSet<(u64, u64)>,
     certificates: HashSet<CertificateDer<'static>>,
+    /// PEM bodies already decoded.
+    bodies: HashSet<Vec<u8>>,
     /// The certificates the store accepted, in the order they were added.
     usable: Vec<CertificateDer<'static>>,
     /// Certificates that rustls cannot use as trust anchors (kept out rather than failing).
@@ -49,6 +51,7 @@ impl Default for RootsLoader {
             store: RootCertStore::empty(),
             files: HashSet::new(),
             certificates: HashSet::new(),
+            bodies: HashSet::new(),
             usable: Vec::new(),
             skipped: 0,
         }
@@ -117,11 +120,18 @@ impl RootsLoader {
         }
         let mut text = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
         file.read_to_end(&mut text).map_err(unreadable)?;
-        let certificates = pem_certificates(&text).map_err(|error| {
+        let invalid = |error: String| {
             GraphError::Config(format!("{} is not valid PEM: {error}", path.display()))
-        })?;
-        let count = certificates.len();
-        certificates.into_iter().for_each(|der| self.add_der(der));
+        };
+        let bodies = pem_bodies(&text).map_err(invalid)?;
+        let count = bodies.len();
+        for body in bodies {
+            // The same certificate in another file has the same text: skip decoding it again.
+            if !self.bodies.contains(&body) {
+                self.add_der(decode_body(&body).map_err(invalid)?);
+                self.bodies.insert(body);
+            }
+        }
         Ok(count)
     }
 
@@ -182,29 +192,46 @@ fn dir_files(dir: &Path) -> Vec<PathBuf> {
     }
 }
 
-/// The `CERTIFICATE` blocks of a PEM text, decoded; other blocks and text between blocks are
-/// ignored. Markers are whole lines, as RFC 7468 has them.
-fn pem_certificates(text: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
-    let mut found = Vec::new();
-    let mut body: Option<Vec<u8>> = None;
-    for line in text.split(|&byte| byte == b'\n').map(<[u8]>::trim_ascii) {
-        match &mut body {
-            None if line == BEGIN.as_bytes() => body = Some(Vec::with_capacity(2048)),
-            None => {}
-            Some(base64) if line == END.as_bytes() => {
-                let der = base64::engine::general_purpose::STANDARD
-                    .decode(&base64)
-                    .map_err(|error| format!("bad base64 in a CERTIFICATE block: {error}"))?;
-                found.push(CertificateDer::from(der));
-                body = None;
-            }
-            Some(base64) => base64.extend(line.iter().filter(|c| !c.is_ascii_whitespace())),
+/// The base64 bodies of the `CERTIFICATE` blocks of a PEM text, line breaks removed; other
+/// blocks and text between blocks are ignored. Markers are whole lines, as RFC 7468 has them.
+fn pem_bodies(text: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    let (begin, end) = (BEGIN.as_bytes(), END.as_bytes());
+    let mut bodies = Vec::new();
+    let mut rest = text;
+    while let Some(at) = memchr::memmem::find(rest, begin) {
+        let after = &rest[at + begin.len()..];
+        let starts_line = at == 0 || matches!(rest[at - 1], b'\n' | b'\r');
+        if !starts_line {
+            rest = after;
+            continue;
         }
+        let stop = memchr::memmem::find(after, end)
+            .ok_or_else(|| "a CERTIFICATE block has no END line".to_string())?;
+        let mut body = Vec::with_capacity(stop);
+        for line in after[..stop].split(|&byte| byte == b'\n') {
+            body.extend_from_slice(line.trim_ascii());
+        }
+        bodies.push(body);
+        rest = &after[stop + end.len()..];
     }
-    match body {
-        Some(_) => Err("a CERTIFICATE block has no END line".to_string()),
-        None => Ok(found),
-    }
+    Ok(bodies)
+}
+
+/// A block's body as DER. Lines with spaces inside are tolerated, as lax PEM readers do.
+fn decode_body(body: &[u8]) -> Result<CertificateDer<'static>, String> {
+    let engine = &base64::engine::general_purpose::STANDARD;
+    engine
+        .decode(body)
+        .or_else(|_| {
+            let compact: Vec<u8> = body
+                .iter()
+                .copied()
+                .filter(|c| !c.is_ascii_whitespace())
+                .collect();
+            engine.decode(compact)
+        })
+        .map(CertificateDer::from)
+        .map_err(|error| format!("bad base64 in a CERTIFICATE block: {error}"))
 }
 
 #[cfg(test)]
@@ -246,10 +273,22 @@ mod tests {
         let cert = self_signed("same.test");
         // Lines of 64 characters, CRLF endings: the decoders must agree.
         let pem = cert.pem().replace('\n', "\r\n");
-        let ours = pem_certificates(pem.as_bytes()).expect("decode").remove(0);
+        let ours = decode_body(&pem_bodies(pem.as_bytes()).expect("blocks")[0]).expect("decode");
         let theirs = CertificateDer::from_pem_slice(pem.as_bytes()).expect("pki-types");
         assert_eq!(ours, theirs);
         assert_eq!(&ours, cert.der());
+        // A space inside a line, and a marker that does not start its line (ignored).
+        let spaced = pem
+            .replacen("\r\nMII", "\r\nMI I", 1)
+            .replacen("\r\n", " \r\n", 3);
+        assert!(
+            spaced.contains("MI I"),
+            "the test inserts a space inside a line"
+        );
+        let text = format!("see -----BEGIN CERTIFICATE----- below\n{spaced}");
+        let bodies = pem_bodies(text.as_bytes()).expect("blocks");
+        assert_eq!(bodies.len(), 1);
+        assert_eq!(&decode_body(&bodies[0]).expect("lax decode"), cert.der());
     }
 
     #[test]
@@ -273,8 +312,14 @@ mod tests {
         let mut loader = RootsLoader::default();
         let missing = loader.add_env(Some(Path::new("/nonexistent/ca.pem")), None);
         assert!(matches!(missing, Err(GraphError::Config(_))));
-        let not_a_file = loader.add_env(Some(dir.path()), None).err().expect("a directory");
-        assert!(not_a_file.to_string().contains("not a regular file"), "{not_a_file}");
+        let not_a_file = loader
+            .add_env(Some(dir.path()), None)
+            .err()
+            .expect("a directory");
+        assert!(
+            not_a_file.to_string().contains("not a regular file"),
+            "{not_a_file}"
+        );
         let empty = dir.path().join("README");
         assert!(loader.add_env(Some(&empty), None).is_err());
         let broken = dir.path().join("broken.pem");

@@ -11,21 +11,38 @@ use super::{CodecError, MAX_DEPTH};
 use crate::plugin::path::{AttributePath, PathStep};
 use crate::plugin::value::{Number, Type, Value};
 
-struct Decoder {
-    path: Vec<PathStep>,
+/// Where the decoder is; attribute names borrow from the type, and a path is only built for
+/// an error.
+enum Step<'t> {
+    Attribute(&'t str),
+    Key(String),
+    Index(usize),
 }
 
-impl Decoder {
+struct Decoder<'t> {
+    path: Vec<Step<'t>>,
+}
+
+impl<'t> Decoder<'t> {
+    fn path(&self) -> AttributePath {
+        let steps = self.path.iter().map(|step| match step {
+            Step::Attribute(name) => PathStep::Attribute(name.to_string()),
+            Step::Key(key) => PathStep::ElementKeyString(key.clone()),
+            Step::Index(i) => PathStep::ElementKeyInt(i64::try_from(*i).unwrap_or(i64::MAX)),
+        });
+        AttributePath(steps.collect())
+    }
+
     fn err(&self, message: impl Into<String>) -> CodecError {
         CodecError::Json {
-            path: AttributePath(self.path.clone()),
+            path: self.path(),
             message: message.into(),
         }
     }
 
     fn within<T>(
         &mut self,
-        step: PathStep,
+        step: Step<'t>,
         f: impl FnOnce(&mut Self) -> Result<T, CodecError>,
     ) -> Result<T, CodecError> {
         self.path.push(step);
@@ -34,51 +51,56 @@ impl Decoder {
         Ok(r)
     }
 
-    fn value(&mut self, j: &J<'_>, ty: &Type, depth: usize) -> Result<Value, CodecError> {
+    /// `j` as a value of `ty`; the parsed JSON is consumed, so strings move into the value.
+    fn value(&mut self, j: J<'_>, ty: &'t Type, depth: usize) -> Result<Value, CodecError> {
         if depth > MAX_DEPTH {
             return Err(self.err(format!("nesting deeper than {MAX_DEPTH} levels")));
         }
         if let J::Null = j {
             return Ok(Value::Null);
         }
-        let wrong = |d: &Self, want: &str| d.err(format!("expected {want}, found {}", j.kind()));
+        let found = j.kind();
+        let wrong = |d: &Self, want: &str| d.err(format!("expected {want}, found {found}"));
         match (ty, j) {
-            (Type::Dynamic, J::Obj(m)) => {
+            (Type::Dynamic, J::Obj(mut m)) => {
                 if let Some(k) = m.keys().find(|k| *k != "type" && *k != "value") {
                     return Err(self.err(format!("invalid key {k:?} in dynamically-typed value")));
                 }
-                let (Some(tj), Some(vj)) = (m.get("type"), m.get("value")) else {
+                let (Some(tj), Some(vj)) = (m.remove("type"), m.remove("value")) else {
                     return Err(
                         self.err("dynamically-typed value needs both \"type\" and \"value\"")
                     );
                 };
-                let t = type_from_j(tj, 0).map_err(|e| self.err(format!("invalid type: {e}")))?;
-                let v = self.value(vj, &t, depth + 1)?;
+                let t = type_from_j(&tj, 0).map_err(|e| self.err(format!("invalid type: {e}")))?;
+                // The inner type lives in the value, not in the schema: its path steps are
+                // owned, so decode it with a decoder of its own and re-root its errors.
+                let v = Decoder { path: Vec::new() }
+                    .value(vj, &t, depth + 1)
+                    .map_err(|e| self.rebase(e))?;
                 Ok(Value::Dynamic(t, Box::new(v)))
             }
             (Type::Dynamic, _) => Err(wrong(
                 self,
                 "{\"value\", \"type\"} object for dynamic value",
             )),
-            (Type::Bool, J::Bool(b)) => Ok(Value::Bool(*b)),
+            (Type::Bool, J::Bool(b)) => Ok(Value::Bool(b)),
             (Type::Bool, J::Str(s)) if s == "true" || s == "false" => Ok(Value::Bool(s == "true")),
             (Type::Bool, _) => Err(wrong(self, "bool")),
             (Type::Number, J::Num(text)) => Number::parse(text)
                 .map(Value::Number)
                 .ok_or_else(|| self.err("invalid number")),
-            (Type::Number, J::Str(text)) => Number::parse(text)
+            (Type::Number, J::Str(text)) => Number::parse(&text)
                 .map(Value::Number)
                 .ok_or_else(|| self.err(format!("string {text:?} is not a number"))),
             (Type::Number, _) => Err(wrong(self, "number")),
-            (Type::String, J::Str(s)) => Ok(Value::String(s.clone())),
-            (Type::String, J::Num(n)) => Ok(Value::String((*n).to_string())),
+            (Type::String, J::Str(s)) => Ok(Value::String(s)),
+            (Type::String, J::Num(n)) => Ok(Value::String(n.to_string())),
             (Type::String, J::Bool(b)) => Ok(Value::String(b.to_string())),
             (Type::String, _) => Err(wrong(self, "string")),
             (Type::List(ety) | Type::Set(ety), J::Arr(items)) => {
                 let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    let step = PathStep::ElementKeyInt(i64::try_from(i).unwrap_or(i64::MAX));
-                    out.push(self.within(step, |d| d.value(item, ety, depth + 1))?);
+                for (i, item) in items.into_iter().enumerate() {
+                    out.push(self.within(Step::Index(i), |d| d.value(item, ety, depth + 1))?);
                 }
                 Ok(if matches!(ty, Type::Set(_)) {
                     Value::Set(out)
@@ -95,9 +117,8 @@ impl Decoder {
                     )));
                 }
                 let mut out = Vec::with_capacity(items.len());
-                for (i, (item, ety)) in items.iter().zip(etys).enumerate() {
-                    let step = PathStep::ElementKeyInt(i64::try_from(i).unwrap_or(i64::MAX));
-                    out.push(self.within(step, |d| d.value(item, ety, depth + 1))?);
+                for (i, (item, ety)) in items.into_iter().zip(etys).enumerate() {
+                    out.push(self.within(Step::Index(i), |d| d.value(item, ety, depth + 1))?);
                 }
                 Ok(Value::Tuple(out))
             }
@@ -105,29 +126,44 @@ impl Decoder {
             (Type::Map(ety), J::Obj(m)) => {
                 let mut out = BTreeMap::new();
                 for (k, item) in m {
-                    let step = PathStep::ElementKeyString(k.clone());
-                    out.insert(
-                        k.clone(),
-                        self.within(step, |d| d.value(item, ety, depth + 1))?,
-                    );
+                    let v = self.within(Step::Key(k.clone()), |d| d.value(item, ety, depth + 1))?;
+                    out.insert(k, v);
                 }
                 Ok(Value::Map(out))
             }
             (Type::Object(atys), J::Obj(m)) => {
-                let mut out = BTreeMap::new();
+                // Both in name order: one merge. Members the type lacks are dropped, as
+                // go-cty does when a state is upgraded to a schema without them.
+                let mut given = m.into_iter().peekable();
+                let mut out = Vec::with_capacity(atys.len());
                 for (name, aty) in atys {
-                    let v = match m.get(name) {
-                        Some(item) => {
-                            let step = PathStep::Attribute(name.clone());
-                            self.within(step, |d| d.value(item, aty, depth + 1))?
+                    while given.next_if(|(key, _)| key < name).is_some() {}
+                    let v = match given.next_if(|(key, _)| key == name) {
+                        Some((_, item)) => {
+                            self.within(Step::Attribute(name), |d| d.value(item, aty, depth + 1))?
                         }
                         None => Value::Null,
                     };
-                    out.insert(name.clone(), v);
+                    out.push((name.clone(), v));
                 }
-                Ok(Value::Object(out))
+                Ok(Value::Object(out.into_iter().collect()))
             }
             (Type::Map(_) | Type::Object(_), _) => Err(wrong(self, "object")),
+        }
+    }
+
+    /// An error from a nested decoder, with this decoder's path in front of its own.
+    fn rebase(&self, error: CodecError) -> CodecError {
+        match error {
+            CodecError::Json { path, message } => {
+                let mut full = self.path();
+                full.0.extend(path.0);
+                CodecError::Json {
+                    path: full,
+                    message,
+                }
+            }
+            other => other,
         }
     }
 }
@@ -137,7 +173,7 @@ pub(super) fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
         path: AttributePath::root(),
         message,
     })?;
-    Decoder { path: Vec::new() }.value(&j, ty, 0)
+    Decoder { path: Vec::new() }.value(j, ty, 0)
 }
 
 struct Encoder {

@@ -889,3 +889,18 @@ fn object_attributes_in_any_order_decode_and_repeats_are_named() {
     let err = decode_msgpack(&bytes, &ot).unwrap_err().to_string();
     assert!(err.contains("duplicate attribute \"a\""), "{err}");
 }
+
+#[test]
+fn json_errors_inside_a_dynamic_value_name_the_whole_path() {
+    let ty = Type::object([("d", Type::Dynamic)]);
+    let json = br#"{"d": {"type": ["object", {"x": "number"}], "value": {"x": "abc"}}}"#;
+    let err = decode_json(json, &ty).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid JSON at d.x: string \"abc\" is not a number"
+    );
+    // Members the type lacks are dropped, those it has but the JSON lacks are null.
+    let ty = Type::object([("a", Type::String), ("c", Type::String)]);
+    let value = decode_json(br#"{"b": "gone", "c": "kept"}"#, &ty).expect("decodes");
+    assert_eq!(value, Value::object([("a", Value::Null), ("c", s("kept"))]));
+}

@@ -49,9 +49,10 @@ impl Default for RootsLoader {
     fn default() -> Self {
         RootsLoader {
             store: RootCertStore::empty(),
-            files: HashSet::new(),
-            certificates: HashSet::new(),
-            bodies: HashSet::new(),
+            // Sized for a distribution's bundle, so that loading it never rehashes.
+            files: HashSet::with_capacity(512),
+            certificates: HashSet::with_capacity(256),
+            bodies: HashSet::with_capacity(256),
             usable: Vec::new(),
             skipped: 0,
         }
@@ -207,9 +208,11 @@ fn pem_bodies(text: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         }
         let stop = memchr::memmem::find(after, end)
             .ok_or_else(|| "a CERTIFICATE block has no END line".to_string())?;
-        let mut body = Vec::with_capacity(stop);
-        for line in after[..stop].split(|&byte| byte == b'\n') {
-            body.extend_from_slice(line.trim_ascii());
+        let (lines, mut body) = (&after[..stop], Vec::with_capacity(stop));
+        let mut line_start = 0;
+        for line_end in memchr::memchr_iter(b'\n', lines).chain([lines.len()]) {
+            body.extend_from_slice(lines[line_start..line_end].trim_ascii());
+            line_start = line_end + 1;
         }
         bodies.push(body);
         rest = &after[stop + end.len()..];

@@ -6,7 +6,7 @@
 //! time with `times` when it exits).
 //!
 //! Run: `cargo bench --bench apply_destroy` (builds the provider in release). Set TF=tofu to
-//! measure OpenTofu instead of Terraform.
+//! measure OpenTofu instead of Terraform, BENCH_HTTP1=1 for a Graph that speaks HTTP/1.1 only.
 
 use graph_emulator::{Emulator, EmulatorConfig};
 use std::collections::{BTreeMap, HashSet};
@@ -190,10 +190,16 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
+    // Graph as graph.microsoft.com serves it: HTTP/2 next to HTTP/1.1 (MC447341). BENCH_HTTP1=1
+    // measures an HTTP/1.1-only Graph, where each parallel request needs a connection.
+    let http2 = std::env::var_os("BENCH_HTTP1").is_none();
     let emulator = runtime
         .block_on(Emulator::start(
             "127.0.0.1:0".parse().expect("addr"),
-            EmulatorConfig::for_tests(),
+            EmulatorConfig {
+                http2,
+                ..EmulatorConfig::for_tests()
+            },
         ))
         .expect("emulator");
     let base = tempfile::tempdir().expect("tempdir");
@@ -276,8 +282,9 @@ fn main() {
     let peak_mib = peak_rss as f64 / (1024.0 * 1024.0);
 
     println!(
-        "apply+destroy of {COUNT} resources with {} (median of {ROUNDS} alternating rounds)",
-        tool()
+        "apply+destroy of {COUNT} resources with {} (median of {ROUNDS} alternating rounds), Graph over {}",
+        tool(),
+        if http2 { "HTTP/2" } else { "HTTP/1.1 (BENCH_HTTP1)" }
     );
     println!(
         "  azuread_cross_tenant_partner: {:.2} s",

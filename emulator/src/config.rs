@@ -169,6 +169,10 @@ pub struct EmulatorConfig {
     pub switches: Switches,
     /// Fixed delay per request at start-up (and after a reset); none by default.
     pub latency: Latency,
+    /// Offer HTTP/2 as well as HTTP/1.1 (ALPN), as graph.microsoft.com has since September 2023
+    /// (Microsoft 365 message center MC447341). Off by default, so that the fault tests keep
+    /// one request per connection; over HTTP/2 a drop fault resets the request's stream.
+    pub http2: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -183,6 +187,7 @@ impl Default for EmulatorConfig {
             log_capacity: 100_000,
             switches: Switches::default(),
             latency: Latency::default(),
+            http2: false,
         }
     }
 }

@@ -101,7 +101,7 @@ impl Emulator {
             IpAddr::V4(ip) => format!("https://{ip}:{}", addr.port()),
             IpAddr::V6(ip) => format!("https://[{ip}]:{}", addr.port()),
         };
-        let (ca_pem, tls_config) = tls::build(host)?;
+        let (ca_pem, tls_config) = tls::build(host, config.http2)?;
         let shared = Arc::new(Shared::new(config, base_url));
         let (stop, stop_rx) = watch::channel(false);
         let acceptor = tokio_rustls::TlsAcceptor::from(tls_config);

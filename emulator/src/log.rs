@@ -23,6 +23,9 @@ pub struct LoggedRequest {
     pub status: u16,
     /// Milliseconds since the emulator started, when the request arrived.
     pub time_ms: u128,
+    /// The protocol it came over: `HTTP/1.1`, or `HTTP/2.0` with the `http2` option.
+    #[serde(default)]
+    pub version: String,
 }
 
 /// Placeholder for redacted values.

@@ -4,7 +4,6 @@
 //! (e.g. during a latency fault) does not cancel it: like a real server, a received write still
 //! takes effect.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -88,6 +87,7 @@ async fn connection(
     else {
         return;
     };
+    let http2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
     let abort = Arc::new(Notify::new());
     let service_abort = abort.clone();
     let service = hyper::service::service_fn(move |req| {
@@ -95,7 +95,10 @@ async fn connection(
         let abort = service_abort.clone();
         async move {
             match receive(req, peer, shared).await {
-                Some(response) => Ok::<_, Infallible>(response),
+                Some(response) => Ok::<_, DroppedRequest>(response),
+                // Over HTTP/2 only this request's stream is reset; over HTTP/1.1 the
+                // connection is closed without a response.
+                None if http2 => Err(DroppedRequest),
                 None => {
                     abort.notify_one();
                     std::future::pending().await
@@ -103,14 +106,33 @@ async fn connection(
             }
         }
     });
-    let conn = hyper::server::conn::http1::Builder::new()
-        .keep_alive(true)
-        .serve_connection(TokioIo::new(tls), service);
-    tokio::select! {
-        _ = conn => {}
-        _ = abort.notified() => {}
+    let io = TokioIo::new(tls);
+    if http2 {
+        let conn = hyper::server::conn::http2::Builder::new(hyper_util::rt::TokioExecutor::new())
+            .serve_connection(io, service);
+        let _ = conn.await;
+    } else {
+        let conn = hyper::server::conn::http1::Builder::new()
+            .keep_alive(true)
+            .serve_connection(io, service);
+        tokio::select! {
+            _ = conn => {}
+            _ = abort.notified() => {}
+        }
     }
 }
+
+/// A request answered with nothing: hyper resets its HTTP/2 stream.
+#[derive(Debug)]
+struct DroppedRequest;
+
+impl std::fmt::Display for DroppedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("request dropped by a fault")
+    }
+}
+
+impl std::error::Error for DroppedRequest {}
 
 fn fault_reply(status: u16, retry_after: Option<String>) -> Reply {
     let (code, message) = match status {
@@ -211,6 +233,7 @@ async fn handle(
         body: log_body(content_type, &body),
         status: 0,
         time_ms,
+        version: format!("{:?}", parts.version),
     };
     let reply = match decision.action {
         Some(FaultAction::Drop) => {

@@ -13,8 +13,8 @@ use rustls::ServerConfig;
 
 use crate::errors::EmulatorError;
 
-/// The CA PEM and the server TLS configuration.
-pub(crate) fn build(ip: IpAddr) -> Result<(String, Arc<ServerConfig>), EmulatorError> {
+/// The CA PEM and the server TLS configuration; `http2` adds h2 to the ALPN protocols.
+pub(crate) fn build(ip: IpAddr, http2: bool) -> Result<(String, Arc<ServerConfig>), EmulatorError> {
     let ca_key = KeyPair::generate()?;
     let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -48,6 +48,10 @@ pub(crate) fn build(ip: IpAddr) -> Result<(String, Arc<ServerConfig>), EmulatorE
         .with_safe_default_protocol_versions()?
         .with_no_client_auth()
         .with_single_cert(vec![cert.der().clone()], key)?;
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    config.alpn_protocols = if http2 {
+        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+    } else {
+        vec![b"http/1.1".to_vec()]
+    };
     Ok((ca_cert.pem(), Arc::new(config)))
 }

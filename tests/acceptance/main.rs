@@ -61,3 +61,6 @@ mod moved;
 
 #[path = "guide.rs"]
 mod guide;
+
+#[path = "http2.rs"]
+mod http2;

@@ -102,7 +102,7 @@ impl RootsLoader {
     }
 
     /// Adds every `CERTIFICATE` block of the PEM file at `path` (other blocks and text are
-    /// ignored); returns how many certificates the file holds, counting ones already added.
+    /// ignored); returns how many certificates the file holds, or 0 for a file read before.
     pub fn add_file(&mut self, path: &Path) -> Result<usize, GraphError> {
         let unreadable = |error: std::io::Error| {
             GraphError::Config(format!("cannot read {}: {error}", path.display()))
@@ -317,8 +317,7 @@ mod tests {
         assert!(matches!(missing, Err(GraphError::Config(_))));
         let not_a_file = loader
             .add_env(Some(dir.path()), None)
-            .err()
-            .expect("a directory");
+            .expect_err("a directory");
         assert!(
             not_a_file.to_string().contains("not a regular file"),
             "{not_a_file}"
@@ -327,10 +326,7 @@ mod tests {
         assert!(loader.add_env(Some(&empty), None).is_err());
         let broken = dir.path().join("broken.pem");
         std::fs::write(&broken, format!("{BEGIN}\n!!!!\n{END}\n")).expect("write");
-        let error = loader
-            .add_env(Some(&broken), None)
-            .err()
-            .expect("bad base64");
+        let error = loader.add_env(Some(&broken), None).expect_err("bad base64");
         assert!(error.to_string().contains("not valid PEM"), "{error}");
         let unterminated = dir.path().join("unterminated.pem");
         std::fs::write(&unterminated, format!("{BEGIN}\nAAAA\n")).expect("write");

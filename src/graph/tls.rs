@@ -112,7 +112,7 @@ mod tests {
         assert_eq!(response.status().as_u16(), 200);
 
         let untrusted = trusting(Vec::new()).get(server.url()).send().await;
-        let error = untrusted.err().expect("an unknown CA is refused");
+        let error = untrusted.expect_err("an unknown CA is refused");
         assert!(format!("{error:?}").contains("UnknownIssuer"), "{error:?}");
     }
 }

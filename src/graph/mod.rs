@@ -56,5 +56,5 @@ pub use pager::Pager;
 pub use partners::PartnerPoll;
 pub use read_back::ReadBack;
 pub use retry::{parse_retry_after, RetryPolicy};
-pub use roots::{RootsLoader, SYSTEM_BUNDLES};
+pub use roots::{RootsLoader, SYSTEM_BUNDLES, SYSTEM_DIRS};
 pub use tls::build_http_client;

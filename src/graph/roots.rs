@@ -29,6 +29,10 @@ pub const SYSTEM_BUNDLES: &[&str] = &[
     "/etc/ssl/cert.pem",
 ];
 
+/// Where distributions keep one file per certificate, read as Go reads them when
+/// `SSL_CERT_DIR` does not name directories of its own.
+pub const SYSTEM_DIRS: &[&str] = &["/etc/ssl/certs", "/etc/pki/tls/certs"];
+
 const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
 const END: &str = "-----END CERTIFICATE-----";
 
@@ -79,17 +83,15 @@ impl RootsLoader {
             }
         }
         for dir in cert_dirs.map(std::env::split_paths).into_iter().flatten() {
-            for path in dir_files(&dir) {
-                if let Err(error) = self.add_file(&path) {
-                    log::debug!("graph: skipping {}: {error}", path.display());
-                }
-            }
+            self.add_dir(&dir);
         }
         Ok(self.len() - before)
     }
 
-    /// Adds the first system bundle that exists; returns its path, or None when there is none.
-    pub fn add_system_bundle(&mut self) -> Option<PathBuf> {
+    /// Adds the first system bundle that exists and, with `dirs`, the files of the system's
+    /// certificate directories (a certificate placed there without updating the bundle is
+    /// trusted, as Go providers trust it). Returns the bundle's path, or None when there is none.
+    pub fn add_system_roots(&mut self, dirs: bool) -> Option<PathBuf> {
         let path = SYSTEM_BUNDLES
             .iter()
             .map(PathBuf::from)
@@ -98,7 +100,21 @@ impl RootsLoader {
             log::warn!("graph: cannot use the system CA bundle: {error}");
             return None;
         }
+        if dirs {
+            for dir in SYSTEM_DIRS {
+                self.add_dir(Path::new(dir));
+            }
+        }
         Some(path)
+    }
+
+    /// The certificates of every file in `dir`; what cannot be read is skipped.
+    fn add_dir(&mut self, dir: &Path) {
+        for path in dir_files(dir) {
+            if let Err(error) = self.add_file(&path) {
+                log::debug!("graph: skipping {}: {error}", path.display());
+            }
+        }
     }
 
     /// Adds every `CERTIFICATE` block of the PEM file at `path` (other blocks and text are

@@ -114,7 +114,7 @@ impl TestTls {
     pub(crate) fn trusting_client(&self) -> reqwest::Client {
         let mut roots = super::roots::RootsLoader::default();
         roots.add_der(self.ca_der());
-        super::tls::client_trusting(roots).expect("HTTP client")
+        super::tls::client_trusting(roots, false).expect("HTTP client")
     }
 }
 

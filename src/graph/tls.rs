@@ -28,13 +28,18 @@ pub fn build_http_client() -> Result<reqwest::Client, GraphError> {
     let cert_file = non_empty_env("SSL_CERT_FILE");
     let cert_dirs = non_empty_env("SSL_CERT_DIR");
     roots.add_env(cert_file.as_deref().map(Path::new), cert_dirs.as_deref())?;
-    client_trusting(roots)
+    // As in Go, SSL_CERT_DIR replaces the system's certificate directories (not its bundle).
+    client_trusting(roots, cert_dirs.is_none())
 }
 
-/// The client, trusting the system roots on top of what `roots` holds already.
-pub(crate) fn client_trusting(mut roots: RootsLoader) -> Result<reqwest::Client, GraphError> {
+/// The client, trusting the system roots (with its certificate directories when
+/// `system_dirs`) on top of what `roots` holds already.
+pub(crate) fn client_trusting(
+    mut roots: RootsLoader,
+    system_dirs: bool,
+) -> Result<reqwest::Client, GraphError> {
     let extra = roots.len();
-    let builder = match roots.add_system_bundle() {
+    let builder = match roots.add_system_roots(system_dirs) {
         Some(bundle) => {
             log::debug!(
                 "graph: HTTP client trusts {} plus {extra} extra CA certificate(s)",
@@ -97,7 +102,7 @@ mod tests {
     fn trusting(extra: Vec<CertificateDer<'static>>) -> reqwest::Client {
         let mut roots = RootsLoader::default();
         extra.into_iter().for_each(|der| roots.add_der(der));
-        client_trusting(roots).expect("client")
+        client_trusting(roots, false).expect("client")
     }
 
     #[tokio::test]

@@ -123,16 +123,9 @@ async fn connection(
 }
 
 /// A request answered with nothing: hyper resets its HTTP/2 stream.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("request dropped by a fault")]
 struct DroppedRequest;
-
-impl std::fmt::Display for DroppedRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("request dropped by a fault")
-    }
-}
-
-impl std::error::Error for DroppedRequest {}
 
 fn fault_reply(status: u16, retry_after: Option<String>) -> Reply {
     let (code, message) = match status {

@@ -287,6 +287,27 @@ impl Workspace {
         run
     }
 
+    /// An apply that fails because a create may or may not have reached Graph: the error says
+    /// so, and the POST was sent once since the last `clear_log`, not retried blindly.
+    pub fn assert_apply_reports_unknown_create(&self) {
+        let run = self.run(&["apply", "-auto-approve", "-no-color"]);
+        assert!(!run.success, "{}", run.combined());
+        assert!(
+            run.combined().contains("may or may not"),
+            "{}",
+            run.combined()
+        );
+        let posts = self
+            .partner_requests()
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count();
+        assert_eq!(
+            posts, 1,
+            "a POST with an unknown outcome must not be retried blindly"
+        );
+    }
+
     pub fn assert_plan_empty(&self) {
         let run = self.plan();
         assert_eq!(
@@ -349,6 +370,11 @@ pub fn fault(route: &str, method: &str, kind: FaultKind, count: u64) -> FaultSpe
         probability: None,
         seed: None,
     }
+}
+
+/// `count` partners with consecutive tenant IDs (`00000000-0000-4000-8000-00000000000N`).
+pub fn partners(count: usize) -> String {
+    format!("resource \"azuread_cross_tenant_partner\" \"p\" {{\n  count     = {count}\n  tenant_id = format(\"00000000-0000-4000-8000-%012d\", count.index)\n  inbound_trust = {{\n    is_mfa_accepted = true\n  }}\n}}\n")
 }
 
 pub fn partner(tenant: &str, body: &str) -> String {

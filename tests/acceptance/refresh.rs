@@ -4,7 +4,7 @@
 //! still found, and drift in a listed partner is shown.
 
 use crate::both_tools;
-use crate::harness::{Tool, Workspace};
+use crate::harness::{partners, Tool, Workspace};
 use graph_emulator::{FaultKind, FaultSpec, LoggedRequest, Switches};
 use serde_json::json;
 
@@ -14,10 +14,6 @@ const PAGE_SIZE: usize = 3;
 
 fn tenant(index: usize) -> String {
     format!("00000000-0000-4000-8000-{index:012}")
-}
-
-fn partners(count: usize) -> String {
-    format!("resource \"azuread_cross_tenant_partner\" \"p\" {{\n  count     = {count}\n  tenant_id = format(\"00000000-0000-4000-8000-%012d\", count.index)\n  inbound_trust = {{\n    is_mfa_accepted = true\n  }}\n}}\n")
 }
 
 fn workspace(tool: Tool) -> Workspace {

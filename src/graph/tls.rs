@@ -11,8 +11,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rustls::pki_types::CertificateDer;
-
 use super::error::GraphError;
 use super::roots::RootsLoader;
 
@@ -54,7 +52,7 @@ pub(crate) fn client_trusting(
             let certificates = roots
                 .into_certificates()
                 .iter()
-                .map(|der: &CertificateDer<'static>| reqwest::Certificate::from_der(der))
+                .map(|der| reqwest::Certificate::from_der(der))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|error| GraphError::Config(format!("CA certificate: {error}")))?;
             base_builder()
@@ -99,7 +97,7 @@ mod tests {
     use super::*;
     use crate::graph::test_server::{Reply, TestServer, TestTls};
 
-    fn trusting(extra: Vec<CertificateDer<'static>>) -> reqwest::Client {
+    fn trusting(extra: Vec<rustls::pki_types::CertificateDer<'static>>) -> reqwest::Client {
         let mut roots = RootsLoader::default();
         extra.into_iter().for_each(|der| roots.add_der(der));
         client_trusting(roots, false).expect("client")

@@ -26,6 +26,7 @@ mod read_back;
 mod retry;
 mod roots;
 mod tls;
+mod trust;
 
 #[cfg(test)]
 mod client_tests;

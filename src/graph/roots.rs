@@ -6,6 +6,11 @@
 //! again as a file, as a hash link and inside the bundle. So each file is read once (by inode)
 //! and each certificate is parsed into a trust anchor once. Certificates are public, so their
 //! base64 needs no constant-time decoder.
+//!
+//! Directories are not read up front: they are recorded ([`RootsLoader::load_deferred`] reads
+//! them), because a distribution's directory repeats its bundle and reading some 300 files per
+//! process cost more than everything else in building the client. `super::trust` reads them
+//! the first time a server's chain does not verify against the bundle and `SSL_CERT_FILE`.
 
 use std::collections::HashSet;
 use std::ffi::OsStr;
@@ -47,6 +52,8 @@ pub struct RootsLoader {
     usable: Vec<CertificateDer<'static>>,
     /// Certificates that rustls cannot use as trust anchors (kept out rather than failing).
     pub skipped: usize,
+    /// Directories recorded but not read yet.
+    deferred: Vec<PathBuf>,
 }
 
 impl Default for RootsLoader {
@@ -59,14 +66,15 @@ impl Default for RootsLoader {
             bodies: HashSet::with_capacity(256),
             usable: Vec::new(),
             skipped: 0,
+            deferred: Vec::new(),
         }
     }
 }
 
 impl RootsLoader {
-    /// Adds the certificates of `SSL_CERT_FILE` (which must exist and hold one) and of the
-    /// files in the `:`-separated `SSL_CERT_DIR` (unreadable entries are skipped, as OpenSSL
-    /// and Go do). Returns how many certificates they added.
+    /// Adds the certificates of `SSL_CERT_FILE` (which must exist and hold one) and records the
+    /// `:`-separated `SSL_CERT_DIR` directories, whose unreadable entries will be skipped as
+    /// OpenSSL and Go skip them. Returns how many certificates `SSL_CERT_FILE` added.
     pub fn add_env(
         &mut self,
         cert_file: Option<&Path>,
@@ -82,13 +90,12 @@ impl RootsLoader {
                 )));
             }
         }
-        for dir in cert_dirs.map(std::env::split_paths).into_iter().flatten() {
-            self.add_dir(&dir);
-        }
+        self.deferred
+            .extend(cert_dirs.map(std::env::split_paths).into_iter().flatten());
         Ok(self.len() - before)
     }
 
-    /// Adds the first system bundle that exists and, with `dirs`, the files of the system's
+    /// Adds the first system bundle that exists and, with `dirs`, records the system's
     /// certificate directories (a certificate placed there without updating the bundle is
     /// trusted, as Go providers trust it). Returns the bundle's path, or None when there is none.
     pub fn add_system_roots(&mut self, dirs: bool) -> Option<PathBuf> {
@@ -101,11 +108,23 @@ impl RootsLoader {
             return None;
         }
         if dirs {
-            for dir in SYSTEM_DIRS {
-                self.add_dir(Path::new(dir));
-            }
+            self.deferred.extend(SYSTEM_DIRS.iter().map(PathBuf::from));
         }
         Some(path)
+    }
+
+    /// Whether directories are recorded that have not been read.
+    pub fn has_deferred(&self) -> bool {
+        !self.deferred.is_empty()
+    }
+
+    /// Reads the recorded directories; returns how many certificates they added.
+    pub fn load_deferred(&mut self) -> usize {
+        let before = self.len();
+        for dir in std::mem::take(&mut self.deferred) {
+            self.add_dir(&dir);
+        }
+        self.len() - before
     }
 
     /// The certificates of every file in `dir`; what cannot be read is skipped.
@@ -172,14 +191,18 @@ impl RootsLoader {
         self.usable.is_empty()
     }
 
-    /// The trust anchors, parsed.
-    pub fn into_store(self) -> RootCertStore {
+    /// The trust anchors gathered so far, parsed; the loader keeps what it has seen, so that
+    /// a later [`RootsLoader::load_deferred`] adds only what is new.
+    pub fn take_store(&mut self) -> RootCertStore {
         self.warn_skipped();
-        self.store
+        self.skipped = 0;
+        std::mem::replace(&mut self.store, RootCertStore::empty())
     }
 
-    /// The certificates behind the trust anchors, for a verifier that parses them itself.
-    pub fn into_certificates(self) -> Vec<CertificateDer<'static>> {
+    /// Every certificate behind the trust anchors, recorded directories read, for a verifier
+    /// that parses them itself.
+    pub fn into_certificates(mut self) -> Vec<CertificateDer<'static>> {
+        self.load_deferred();
         self.warn_skipped();
         self.usable
     }
@@ -283,7 +306,7 @@ mod tests {
         assert_eq!(loader.add_file(bundle.path()).expect("load"), 3);
         // The same file again (by inode) is not read again.
         assert_eq!(loader.add_file(bundle.path()).expect("again"), 0);
-        assert_eq!(loader.into_store().len(), 2);
+        assert_eq!(loader.take_store().len(), 2);
     }
 
     #[test]
@@ -321,7 +344,13 @@ mod tests {
         std::fs::create_dir(dir.path().join("subdir")).expect("mkdir");
         let dirs = std::env::join_paths([dir.path(), Path::new("/nonexistent/dir")]).expect("join");
         let mut loader = RootsLoader::default();
-        assert_eq!(loader.add_env(None, Some(&dirs)).expect("roots"), 1);
+        assert_eq!(loader.add_env(None, Some(&dirs)).expect("roots"), 0);
+        assert!(
+            loader.has_deferred() && loader.files.is_empty(),
+            "read later"
+        );
+        assert_eq!(loader.load_deferred(), 1);
+        assert!(!loader.has_deferred());
         assert_eq!(
             loader.files.len(),
             2,

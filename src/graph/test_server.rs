@@ -70,6 +70,8 @@ impl RecordedRequest {
 /// A CA and a certificate for 127.0.0.1/localhost that it signed.
 pub(crate) struct TestTls {
     ca: CertificateDer<'static>,
+    ca_pem: String,
+    leaf: CertificateDer<'static>,
     acceptor: TlsAcceptor,
 }
 
@@ -102,12 +104,23 @@ impl TestTls {
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Self {
             ca: ca.der().clone(),
+            ca_pem: ca.pem(),
+            leaf: leaf.der().clone(),
             acceptor: TlsAcceptor::from(Arc::new(config)),
         }
     }
 
     pub(crate) fn ca_der(&self) -> CertificateDer<'static> {
         self.ca.clone()
+    }
+
+    pub(crate) fn ca_pem(&self) -> &str {
+        &self.ca_pem
+    }
+
+    /// The server's certificate, which the CA signed for 127.0.0.1 and localhost.
+    pub(crate) fn leaf_der(&self) -> CertificateDer<'static> {
+        self.leaf.clone()
     }
 
     /// Our production client builder, trusting this CA on top of the system roots.

@@ -2,7 +2,8 @@
 //!
 //! It trusts the system's CA bundle plus `SSL_CERT_FILE` / `SSL_CERT_DIR` (see [`super::roots`]),
 //! which is how Go providers let users and tests trust a private CA such as the local Graph
-//! emulator's. The roots are parsed once into the rustls configuration the client uses. Only a
+//! emulator's. The roots are parsed once into the rustls configuration the client uses, and
+//! the certificate directories only when a chain needs them (see [`super::trust`]). Only a
 //! system without a known bundle file falls back to rustls-platform-verifier, which finds the
 //! system's roots itself. Verification is never disabled.
 
@@ -13,6 +14,7 @@ use std::time::Duration;
 
 use super::error::GraphError;
 use super::roots::RootsLoader;
+use super::trust::server_verifier;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Longest silence while reading a response; whole requests are bounded by operation deadlines.
@@ -40,10 +42,10 @@ pub(crate) fn client_trusting(
     let builder = match roots.add_system_roots(system_dirs) {
         Some(bundle) => {
             log::debug!(
-                "graph: HTTP client trusts {} plus {extra} extra CA certificate(s)",
+                "graph: HTTP client trusts {} plus {extra} extra CA certificate(s), and the certificate directories if a chain needs them",
                 bundle.display()
             );
-            base_builder().tls_backend_preconfigured(rustls_config(roots.into_store())?)
+            base_builder().tls_backend_preconfigured(rustls_config(roots)?)
         }
         None => {
             log::debug!(
@@ -79,14 +81,17 @@ fn base_builder() -> reqwest::ClientBuilder {
         .redirect(reqwest::redirect::Policy::none())
 }
 
-/// What reqwest would configure for rustls, with our parsed roots: TLS 1.2 and 1.3, aws-lc-rs,
-/// ALPN offering HTTP/2 then HTTP/1.1.
-fn rustls_config(roots: rustls::RootCertStore) -> Result<rustls::ClientConfig, GraphError> {
+/// What reqwest would configure for rustls, with our roots: TLS 1.2 and 1.3, aws-lc-rs, ALPN
+/// offering HTTP/2 then HTTP/1.1. The verifier is rustls's own WebPKI verifier, given the
+/// certificate directories only when a chain needs them.
+fn rustls_config(roots: RootsLoader) -> Result<rustls::ClientConfig, GraphError> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let verifier = server_verifier(roots, provider.clone())?;
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(rustls::ALL_VERSIONS)
         .map_err(|error| GraphError::Config(format!("TLS configuration: {error}")))?
-        .with_root_certificates(roots)
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(config)

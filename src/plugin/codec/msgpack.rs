@@ -261,9 +261,16 @@ impl<'a> Decoder<'a> {
         depth: usize,
     ) -> Result<Value, CodecError> {
         let mut given: Vec<(&'a str, Value)> = Vec::with_capacity(self.cap(n).min(atys.len()));
+        // In name order the next attribute of the type is found by stepping on, not a search.
+        let mut ahead = atys.iter().peekable();
         for _ in 0..n {
             let key = self.key()?;
-            let Some(aty) = atys.get(key) else {
+            while ahead.next_if(|(name, _)| name.as_str() < key).is_some() {}
+            let aty = match ahead.next_if(|(name, _)| name.as_str() == key) {
+                Some((_, aty)) => Some(aty),
+                None => atys.get(key),
+            };
+            let Some(aty) = aty else {
                 return Err(self.err(format!("unsupported attribute {key:?}")));
             };
             // More attributes than the type has means one repeats: stop before decoding on.

@@ -1,6 +1,8 @@
 //! The type-directed go-cty msgpack encoder, including unknown values (ext 0) and refined
 //! unknowns (ext 12).
 
+use std::collections::BTreeMap;
+
 use rmp::encode as enc;
 
 use super::msgpack::{
@@ -11,17 +13,35 @@ use super::{CodecError, MAX_DEPTH};
 use crate::plugin::path::{AttributePath, PathStep};
 use crate::plugin::value::{Number, Refinements, Type, Value};
 
-struct Encoder {
-    out: Vec<u8>,
-    path: Vec<PathStep>,
+/// Where the encoder is, borrowing names from the value and its type: a path is only built
+/// for an error, so encoding copies no attribute name.
+#[derive(Clone, Copy)]
+enum Step<'v> {
+    Attribute(&'v str),
+    Key(&'v str),
+    Index(usize),
 }
 
-impl Encoder {
+struct Encoder<'v> {
+    out: Vec<u8>,
+    path: Vec<Step<'v>>,
+}
+
+impl<'v> Encoder<'v> {
     fn err(&self, message: impl Into<String>) -> CodecError {
         CodecError::Encode {
-            path: AttributePath(self.path.clone()),
+            path: self.attribute_path(),
             message: message.into(),
         }
+    }
+
+    fn attribute_path(&self) -> AttributePath {
+        let steps = self.path.iter().map(|step| match *step {
+            Step::Attribute(name) => PathStep::Attribute(name.to_string()),
+            Step::Key(key) => PathStep::ElementKeyString(key.to_string()),
+            Step::Index(i) => PathStep::ElementKeyInt(index(i)),
+        });
+        AttributePath(steps.collect())
     }
 
     fn io<T, E: std::fmt::Display>(&self, r: Result<T, E>) -> Result<(), CodecError> {
@@ -114,15 +134,15 @@ impl Encoder {
 
     fn elems(
         &mut self,
-        vals: &[Value],
-        tys: &mut dyn Iterator<Item = &Type>,
+        vals: &'v [Value],
+        tys: &mut dyn Iterator<Item = &'v Type>,
         depth: usize,
     ) -> Result<(), CodecError> {
         let len = self.len32(vals.len())?;
         let w = enc::write_array_len(&mut self.out, len);
         self.io(w)?;
         for (i, v) in vals.iter().enumerate() {
-            self.path.push(PathStep::ElementKeyInt(index(i)));
+            self.path.push(Step::Index(i));
             let ty = tys
                 .next()
                 .ok_or_else(|| self.err("more tuple elements than the type has"))?;
@@ -132,27 +152,12 @@ impl Encoder {
         Ok(())
     }
 
-    fn value(&mut self, v: &Value, ty: &Type, depth: usize) -> Result<(), CodecError> {
+    fn value(&mut self, v: &'v Value, ty: &'v Type, depth: usize) -> Result<(), CodecError> {
         if depth > MAX_DEPTH {
             return Err(self.err(format!("nesting deeper than {MAX_DEPTH} levels")));
         }
-        if *ty == Type::Dynamic {
-            let (inner_ty, inner) = match v {
-                Value::Null => {
-                    let r = enc::write_nil(&mut self.out);
-                    return self.io(r);
-                }
-                Value::Unknown(_) => return self.unknown(&Refinements::default(), ty),
-                Value::Dynamic(t, inner) => (t.clone(), inner.as_ref()),
-                bare => (bare.implied_type(), bare),
-            };
-            self.out.push(0x92);
-            let tj = inner_ty.to_json();
-            let len = self.len32(tj.len())?;
-            let w = enc::write_bin_len(&mut self.out, len);
-            self.io(w)?;
-            self.out.extend_from_slice(&tj);
-            return self.value(inner, &inner_ty, depth + 1);
+        if matches!(ty, Type::Dynamic) {
+            return self.dynamic(v, depth);
         }
         let mismatch =
             |e: &Self, v: &Value| e.err(format!("value {} does not match type {ty}", kind(v)));
@@ -189,28 +194,88 @@ impl Encoder {
                 self.io(w)?;
                 for (k, val) in m {
                     self.str(k)?;
-                    self.path.push(PathStep::ElementKeyString(k.clone()));
+                    self.path.push(Step::Key(k));
                     self.value(val, ety, depth + 1)?;
                     self.path.pop();
                 }
                 Ok(())
             }
-            (Type::Object(atys), Value::Object(m) | Value::Map(m)) => {
-                if let Some(extra) = m.keys().find(|k| !atys.contains_key(*k)) {
-                    return Err(self.err(format!("attribute {extra:?} is not in the object type")));
-                }
-                let len = self.len32(atys.len())?;
-                let w = enc::write_map_len(&mut self.out, len);
-                self.io(w)?;
-                for (name, aty) in atys {
-                    self.str(name)?;
-                    self.path.push(PathStep::Attribute(name.clone()));
-                    self.value(m.get(name).unwrap_or(&Value::Null), aty, depth + 1)?;
-                    self.path.pop();
-                }
-                Ok(())
-            }
+            (Type::Object(atys), Value::Object(m) | Value::Map(m)) => self.object(atys, m, depth),
             _ => Err(mismatch(self, v)),
+        }
+    }
+
+    /// A value in a `dynamic` position: `[type JSON, value]`.
+    fn dynamic(&mut self, v: &'v Value, depth: usize) -> Result<(), CodecError> {
+        let (inner_ty, inner) = match v {
+            Value::Null => {
+                let r = enc::write_nil(&mut self.out);
+                return self.io(r);
+            }
+            Value::Unknown(_) => return self.unknown(&Refinements::default(), &Type::Dynamic),
+            Value::Dynamic(t, inner) => (std::borrow::Cow::Borrowed(t), inner.as_ref()),
+            bare => (std::borrow::Cow::Owned(bare.implied_type()), bare),
+        };
+        self.out.push(0x92);
+        let tj = inner_ty.to_json();
+        let len = self.len32(tj.len())?;
+        let w = enc::write_bin_len(&mut self.out, len);
+        self.io(w)?;
+        self.out.extend_from_slice(&tj);
+        // The inferred type lives only here, so its names cannot be borrowed by the path.
+        let mut nested = Encoder {
+            out: std::mem::take(&mut self.out),
+            path: Vec::new(),
+        };
+        let encoded = nested.value(inner, &inner_ty, depth + 1);
+        self.out = nested.out;
+        encoded.map_err(|error| self.rebase(error))
+    }
+
+    /// An error of a nested encoder, with this encoder's path in front of its own.
+    fn rebase(&self, error: CodecError) -> CodecError {
+        match error {
+            CodecError::Encode { path, message } => {
+                let mut full = self.attribute_path();
+                full.0.extend(path.0);
+                CodecError::Encode {
+                    path: full,
+                    message,
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// Every attribute of the type, in its (name) order, null where the value has none. The
+    /// value's attributes are in the same order, so one walk over both pairs them up.
+    fn object(
+        &mut self,
+        atys: &'v BTreeMap<String, Type>,
+        m: &'v BTreeMap<String, Value>,
+        depth: usize,
+    ) -> Result<(), CodecError> {
+        let len = self.len32(atys.len())?;
+        let w = enc::write_map_len(&mut self.out, len);
+        self.io(w)?;
+        let mut given = m.iter().peekable();
+        for (name, aty) in atys {
+            if let Some((extra, _)) = given.next_if(|(key, _)| key.as_str() < name.as_str()) {
+                return Err(self.err(format!("attribute {extra:?} is not in the object type")));
+            }
+            let v = given
+                .next_if(|(key, _)| *key == name)
+                .map_or(&Value::Null, |(_, v)| v);
+            self.str(name)?;
+            self.path.push(Step::Attribute(name));
+            self.value(v, aty, depth + 1)?;
+            self.path.pop();
+        }
+        match given.next() {
+            Some((extra, _)) => {
+                Err(self.err(format!("attribute {extra:?} is not in the object type")))
+            }
+            None => Ok(()),
         }
     }
 }
@@ -234,7 +299,8 @@ pub(super) fn kind(v: &Value) -> &'static str {
 
 pub(super) fn encode(value: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
     let mut e = Encoder {
-        out: Vec::new(),
+        // Most values Terraform exchanges are a few hundred bytes: start past the small sizes.
+        out: Vec::with_capacity(256),
         path: Vec::new(),
     };
     e.value(value, ty, 0)?;

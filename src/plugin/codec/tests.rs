@@ -904,3 +904,26 @@ fn json_errors_inside_a_dynamic_value_name_the_whole_path() {
     let value = decode_json(br#"{"b": "gone", "c": "kept"}"#, &ty).expect("decodes");
     assert_eq!(value, Value::object([("a", Value::Null), ("c", s("kept"))]));
 }
+
+#[test]
+fn encode_errors_name_the_path_and_every_surplus_attribute_is_refused() {
+    let ty = Type::object([("b", Type::String), ("d", Type::String)]);
+    // Before, between and after the type's attributes.
+    for extra in ["a", "c", "e"] {
+        let value = Value::object([("b", s("1")), ("d", s("2")), (extra, s("3"))]);
+        let err = encode_msgpack(&value, &ty).unwrap_err();
+        assert!(err.to_string().contains(&format!("{extra:?}")), "{err}");
+    }
+    // Attributes the value leaves out are written as null, in the type's order.
+    let partial = encode_msgpack(&Value::object([("d", s("x"))]), &ty).expect("encodes");
+    assert_eq!(partial, [0x82, 0xa1, b'b', 0xc0, 0xa1, b'd', 0xa1, b'x']);
+    // Inside a dynamic value the path goes on through the inferred type.
+    let ty = Type::object([("dyn", Type::Dynamic)]);
+    let nan = Value::Number(Number::from(f64::NAN));
+    let value = Value::object([("dyn", Value::object([("inner", Value::List(vec![nan]))]))]);
+    let err = encode_msgpack(&value, &ty).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot encode value at dyn.inner[0]: NaN is not a valid number"
+    );
+}

@@ -46,7 +46,7 @@ fn unknown_from_ext(code: i8, payload: &[u8], ty: &Type) -> Value {
     }
     match parse_refinements(payload) {
         Ok((true, _)) => Value::Null,
-        Ok((false, r)) => Value::Unknown(r.for_type(ty)),
+        Ok((false, r)) => Value::Unknown(Box::new(r.for_type(ty))),
         Err(_) => Value::unknown(),
     }
 }

@@ -303,11 +303,11 @@ fn refined_unknowns_round_trip_byte_exact() {
     let v = decode_msgpack(&s_bytes, &Type::String).unwrap();
     assert_eq!(
         v,
-        Value::Unknown(Refinements {
+        Value::Unknown(Box::new(Refinements {
             not_null: true,
             string_prefix: Some("abc".into()),
             ..Default::default()
-        })
+        }))
     );
     assert_eq!(encode_msgpack(&v, &Type::String).unwrap(), s_bytes);
 
@@ -320,12 +320,12 @@ fn refined_unknowns_round_trip_byte_exact() {
     let v = decode_msgpack(&n_bytes, &Type::Number).unwrap();
     assert_eq!(
         v,
-        Value::Unknown(Refinements {
+        Value::Unknown(Box::new(Refinements {
             not_null: true,
             number_lower: Some((Number::from(0), true)),
             number_upper: Some((Number::from(10.5), false)),
             ..Default::default()
-        })
+        }))
     );
     assert_eq!(encode_msgpack(&v, &Type::Number).unwrap(), n_bytes);
 
@@ -335,11 +335,11 @@ fn refined_unknowns_round_trip_byte_exact() {
     let v = decode_msgpack(&l_bytes, &lt).unwrap();
     assert_eq!(
         v,
-        Value::Unknown(Refinements {
+        Value::Unknown(Box::new(Refinements {
             length_lower: Some(1),
             length_upper: Some(5),
             ..Default::default()
-        })
+        }))
     );
     assert_eq!(encode_msgpack(&v, &lt).unwrap(), l_bytes);
 
@@ -364,10 +364,10 @@ fn refinements_never_break_decoding() {
     ];
     assert_eq!(
         decode_msgpack(&b, &Type::String).unwrap(),
-        Value::Unknown(Refinements {
+        Value::Unknown(Box::new(Refinements {
             string_prefix: Some("hi".into()),
             ..Default::default()
-        })
+        }))
     );
     // garbage payloads degrade to plain unknown
     for b in [
@@ -388,10 +388,10 @@ fn refinements_never_break_decoding() {
     let b = [0xd7, 0x0c, 0x82, 0x01, 0xc2, 0x02, 0xa3, b'a', b'b', b'c'];
     assert_eq!(
         decode_msgpack(&b, &Type::Number).unwrap(),
-        Value::Unknown(Refinements {
+        Value::Unknown(Box::new(Refinements {
             not_null: true,
             ..Default::default()
-        })
+        }))
     );
     assert_eq!(
         decode_msgpack(&b, &Type::Dynamic).unwrap(),
@@ -453,10 +453,10 @@ fn dynamic_values() {
         Value::Dynamic(Type::String, Box::new(Value::Null)),
         Value::Dynamic(
             Type::String,
-            Box::new(Value::Unknown(Refinements {
+            Box::new(Value::Unknown(Box::new(Refinements {
                 not_null: true,
                 ..Default::default()
-            })),
+            }))),
         ),
         Value::Dynamic(
             Type::Dynamic,

@@ -193,7 +193,7 @@ fn refined_unknowns_and_dynamic_wrappers_are_looked_through() {
         string_prefix: Some("p-".into()),
         ..Default::default()
     };
-    replace(&mut v, "id", Value::Unknown(refined));
+    replace(&mut v, "id", Value::Unknown(Box::new(refined)));
     replace(
         &mut v,
         "tenant_id",

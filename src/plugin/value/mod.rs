@@ -24,7 +24,9 @@ pub use types::Type;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Null,
-    Unknown(Refinements),
+    /// Boxed: refinements are rare and large (128 bytes), and inline they made every value,
+    /// so every map node and list slot, three times the size it is now (40 bytes).
+    Unknown(Box<Refinements>),
     Bool(bool),
     Number(Number),
     String(String),
@@ -40,7 +42,7 @@ pub enum Value {
 impl Value {
     /// A wholly unknown value without refinements.
     pub fn unknown() -> Value {
-        Value::Unknown(Refinements::default())
+        Value::Unknown(Box::default())
     }
 
     /// True for null (also through a `Dynamic` wrapper).
@@ -234,6 +236,12 @@ impl From<Number> for Value {
 mod tests {
     use super::*;
 
+    /// Maps and lists hold values inline: a larger value makes every map node and list bigger.
+    #[test]
+    fn a_value_stays_small() {
+        assert!(std::mem::size_of::<Value>() <= 40);
+    }
+
     #[test]
     fn number_parse_and_equality() {
         assert_eq!(Number::parse("42").and_then(|n| n.as_i64()), Some(42));
@@ -315,3 +323,4 @@ mod tests {
         );
     }
 }
+

@@ -7,6 +7,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let descriptors = protox::compile(files, ["proto"])?;
     tonic_prost_build::configure()
+        // prost's codec with buffers sized for plugin messages (src/plugin/grpc_codec.rs).
+        .codec_path("crate::plugin::grpc_codec::PluginCodec")
         .build_server(true)
         .build_client(true)
         .compile_fds(descriptors)?;

@@ -14,6 +14,7 @@ pub mod behaviour;
 pub mod codec;
 pub mod diagnostics;
 pub mod goplugin;
+pub mod grpc_codec;
 pub mod handshake;
 pub mod identity;
 pub mod import;

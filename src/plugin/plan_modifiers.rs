@@ -134,7 +134,14 @@ impl Walk<'_> {
             let path = base.push_attr(&attribute.name);
             let config = config.get(&attribute.name).unwrap_or(&Value::Null);
             let prior = prior.get(&attribute.name).unwrap_or(&Value::Null);
-            let value = members.entry(attribute.name.clone()).or_insert(Value::Null);
+            // The planned object holds every attribute of its schema, so the name is rarely
+            // copied for an insert.
+            if !members.contains_key(&attribute.name) {
+                members.insert(attribute.name.clone(), Value::Null);
+            }
+            let Some(value) = members.get_mut(&attribute.name) else {
+                continue;
+            };
             self.attribute(attribute, config, prior, value, &path);
         }
     }

@@ -14,6 +14,7 @@
 
 use std::collections::HashSet;
 use std::ffi::OsStr;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -41,13 +42,38 @@ pub const SYSTEM_DIRS: &[&str] = &["/etc/ssl/certs", "/etc/pki/tls/certs"];
 const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
 const END: &str = "-----END CERTIFICATE-----";
 
+/// Hashes a certificate (as DER or as PEM text) by its length and last bytes, which hold its
+/// signature: hashing every byte of every certificate with SipHash was a third of the cost
+/// of loading a bundle, and set equality still compares certificates whole.
+type TailHash = BuildHasherDefault<TailHasher>;
+
+#[derive(Default)]
+struct TailHasher(u64);
+
+impl Hasher for TailHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let tail = &bytes[bytes.len().saturating_sub(16)..];
+        for chunk in tail.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        self.0 = (self.0 ^ bytes.len() as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Trust anchors gathered from files, each file and certificate taken once.
 pub struct RootsLoader {
     store: RootCertStore,
     files: HashSet<(u64, u64)>,
-    certificates: HashSet<CertificateDer<'static>>,
+    certificates: HashSet<CertificateDer<'static>, TailHash>,
     /// PEM bodies already decoded.
-    bodies: HashSet<Vec<u8>>,
+    bodies: HashSet<Vec<u8>, TailHash>,
     /// The certificates the store accepted, in the order they were added.
     usable: Vec<CertificateDer<'static>>,
     /// Certificates that rustls cannot use as trust anchors (kept out rather than failing).
@@ -62,8 +88,8 @@ impl Default for RootsLoader {
             store: RootCertStore::empty(),
             // Sized for a distribution's bundle, so that loading it never rehashes.
             files: HashSet::with_capacity(512),
-            certificates: HashSet::with_capacity(256),
-            bodies: HashSet::with_capacity(256),
+            certificates: HashSet::with_capacity_and_hasher(256, TailHash::default()),
+            bodies: HashSet::with_capacity_and_hasher(256, TailHash::default()),
             usable: Vec::new(),
             skipped: 0,
             deferred: Vec::new(),

@@ -8,7 +8,7 @@
 //! system's roots itself. Verification is never disabled.
 
 use std::ffi::OsString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,7 +39,8 @@ pub(crate) fn client_trusting(
     system_dirs: bool,
 ) -> Result<reqwest::Client, GraphError> {
     let extra = roots.len();
-    let builder = match roots.add_system_roots(system_dirs) {
+    let bundle = roots.add_system_roots(system_dirs);
+    let builder = match usable(bundle, &mut roots) {
         Some(bundle) => {
             log::debug!(
                 "graph: HTTP client trusts {} plus {extra} extra CA certificate(s), and the certificate directories if a chain needs them",
@@ -49,7 +50,7 @@ pub(crate) fn client_trusting(
         }
         None => {
             log::debug!(
-                "graph: no system CA bundle file; HTTP client trusts the platform's roots plus {extra} extra CA certificate(s)"
+                "graph: no usable system CA bundle file; HTTP client trusts the platform's roots plus {extra} extra CA certificate(s)"
             );
             let certificates = roots
                 .into_certificates()
@@ -65,6 +66,16 @@ pub(crate) fn client_trusting(
     builder
         .build()
         .map_err(|error| GraphError::Config(format!("HTTP client: {error}")))
+}
+
+/// The bundle, if there is one and something to trust came with it. A bundle without a usable
+/// certificate (and nothing in `SSL_CERT_FILE` or the directories) is treated as no bundle, so
+/// the platform verifier finds the system's roots rather than every server being refused.
+fn usable(bundle: Option<PathBuf>, roots: &mut RootsLoader) -> Option<PathBuf> {
+    if bundle.is_some() && roots.is_empty() {
+        roots.load_deferred();
+    }
+    bundle.filter(|_| !roots.is_empty())
 }
 
 fn non_empty_env(name: &str) -> Option<OsString> {
@@ -106,6 +117,24 @@ mod tests {
         let mut roots = RootsLoader::default();
         extra.into_iter().for_each(|der| roots.add_der(der));
         client_trusting(roots, false).expect("client")
+    }
+
+    #[test]
+    fn a_bundle_with_nothing_usable_counts_as_no_bundle() {
+        let bundle = Some(PathBuf::from("/etc/ssl/certs/ca-certificates.crt"));
+        assert_eq!(usable(bundle.clone(), &mut RootsLoader::default()), None);
+        assert_eq!(usable(None, &mut RootsLoader::default()), None);
+        let mut roots = RootsLoader::default();
+        roots.add_der(TestTls::generate().ca_der());
+        assert_eq!(usable(bundle.clone(), &mut roots), bundle);
+        // The directories are read before the bundle is given up on.
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("ca.pem"), TestTls::generate().ca_pem()).expect("write");
+        let mut roots = RootsLoader::default();
+        roots
+            .add_env(None, Some(dir.path().as_os_str()))
+            .expect("SSL_CERT_DIR");
+        assert_eq!(usable(bundle.clone(), &mut roots), bundle);
     }
 
     #[tokio::test]

@@ -76,7 +76,7 @@ impl<'t> Decoder<'t> {
                 // owned, so decode it with a decoder of its own and re-root its errors.
                 let v = Decoder { path: Vec::new() }
                     .value(vj, &t, depth + 1)
-                    .map_err(|e| self.rebase(e))?;
+                    .map_err(|e| e.under(self.path()))?;
                 Ok(Value::Dynamic(t, Box::new(v)))
             }
             (Type::Dynamic, _) => Err(wrong(
@@ -149,21 +149,6 @@ impl<'t> Decoder<'t> {
                 Ok(Value::Object(out.into_iter().collect()))
             }
             (Type::Map(_) | Type::Object(_), _) => Err(wrong(self, "object")),
-        }
-    }
-
-    /// An error from a nested decoder, with this decoder's path in front of its own.
-    fn rebase(&self, error: CodecError) -> CodecError {
-        match error {
-            CodecError::Json { path, message } => {
-                let mut full = self.path();
-                full.0.extend(path.0);
-                CodecError::Json {
-                    path: full,
-                    message,
-                }
-            }
-            other => other,
         }
     }
 }

@@ -62,6 +62,21 @@ impl CodecError {
         }
     }
 
+    /// The same failure seen from `outer`: its path in front of the error's own, as when a
+    /// nested decoder or encoder reports from inside a dynamic value.
+    pub fn under(mut self, mut outer: AttributePath) -> CodecError {
+        let path = match &mut self {
+            CodecError::Msgpack { path, .. }
+            | CodecError::Json { path, .. }
+            | CodecError::TypeJson { path, .. }
+            | CodecError::Encode { path, .. }
+            | CodecError::NoValue { path, .. } => path,
+        };
+        outer.0.append(&mut path.0);
+        *path = outer;
+        self
+    }
+
     /// The human-readable reason, without the path.
     pub fn message(&self) -> &str {
         match self {

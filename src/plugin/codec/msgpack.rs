@@ -111,13 +111,23 @@ fn parse_refinements(payload: &[u8]) -> Result<(bool, Refinements), String> {
     Ok((is_null, out))
 }
 
-/// Where the decoder is, borrowing names from the input: a path is only built for an error,
-/// so decoding allocates nothing per attribute beyond the value itself.
+/// Where the decoder or the encoder is, borrowing names: a path is only built for an error
+/// ([`path_of`]), so neither copies a name per attribute.
 #[derive(Clone, Copy)]
-enum Step<'a> {
+pub(super) enum Step<'a> {
     Attribute(&'a str),
     Key(&'a str),
     Index(usize),
+}
+
+/// The attribute path the steps lead to.
+pub(super) fn path_of(steps: &[Step<'_>]) -> AttributePath {
+    let steps = steps.iter().map(|step| match *step {
+        Step::Attribute(name) => PathStep::Attribute(name.to_string()),
+        Step::Key(key) => PathStep::ElementKeyString(key.to_string()),
+        Step::Index(i) => PathStep::ElementKeyInt(index(i)),
+    });
+    AttributePath(steps.collect())
 }
 
 struct Decoder<'a> {
@@ -127,13 +137,8 @@ struct Decoder<'a> {
 
 impl<'a> Decoder<'a> {
     fn err(&self, message: impl Into<String>) -> CodecError {
-        let steps = self.path.iter().map(|step| match *step {
-            Step::Attribute(name) => PathStep::Attribute(name.to_string()),
-            Step::Key(key) => PathStep::ElementKeyString(key.to_string()),
-            Step::Index(i) => PathStep::ElementKeyInt(index(i)),
-        });
         CodecError::Msgpack {
-            path: AttributePath(steps.collect()),
+            path: path_of(&self.path),
             message: message.into(),
         }
     }
@@ -318,7 +323,7 @@ impl<'a> Decoder<'a> {
     }
 }
 
-pub(super) fn index(i: usize) -> i64 {
+fn index(i: usize) -> i64 {
     i64::try_from(i).unwrap_or(i64::MAX)
 }
 

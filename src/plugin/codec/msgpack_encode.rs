@@ -6,21 +6,11 @@ use std::collections::BTreeMap;
 use rmp::encode as enc;
 
 use super::msgpack::{
-    index, EXT_REFINED, KEY_LENGTH_MAX, KEY_LENGTH_MIN, KEY_NULLNESS, KEY_NUMBER_MAX,
+    path_of, Step, EXT_REFINED, KEY_LENGTH_MAX, KEY_LENGTH_MIN, KEY_NULLNESS, KEY_NUMBER_MAX,
     KEY_NUMBER_MIN, KEY_STRING_PREFIX,
 };
 use super::{CodecError, MAX_DEPTH};
-use crate::plugin::path::{AttributePath, PathStep};
 use crate::plugin::value::{Number, Refinements, Type, Value};
-
-/// Where the encoder is, borrowing names from the value and its type: a path is only built
-/// for an error, so encoding copies no attribute name.
-#[derive(Clone, Copy)]
-enum Step<'v> {
-    Attribute(&'v str),
-    Key(&'v str),
-    Index(usize),
-}
 
 struct Encoder<'v> {
     out: Vec<u8>,
@@ -30,18 +20,9 @@ struct Encoder<'v> {
 impl<'v> Encoder<'v> {
     fn err(&self, message: impl Into<String>) -> CodecError {
         CodecError::Encode {
-            path: self.attribute_path(),
+            path: path_of(&self.path),
             message: message.into(),
         }
-    }
-
-    fn attribute_path(&self) -> AttributePath {
-        let steps = self.path.iter().map(|step| match *step {
-            Step::Attribute(name) => PathStep::Attribute(name.to_string()),
-            Step::Key(key) => PathStep::ElementKeyString(key.to_string()),
-            Step::Index(i) => PathStep::ElementKeyInt(index(i)),
-        });
-        AttributePath(steps.collect())
     }
 
     fn io<T, E: std::fmt::Display>(&self, r: Result<T, E>) -> Result<(), CodecError> {
@@ -229,22 +210,7 @@ impl<'v> Encoder<'v> {
         };
         let encoded = nested.value(inner, &inner_ty, depth + 1);
         self.out = nested.out;
-        encoded.map_err(|error| self.rebase(error))
-    }
-
-    /// An error of a nested encoder, with this encoder's path in front of its own.
-    fn rebase(&self, error: CodecError) -> CodecError {
-        match error {
-            CodecError::Encode { path, message } => {
-                let mut full = self.attribute_path();
-                full.0.extend(path.0);
-                CodecError::Encode {
-                    path: full,
-                    message,
-                }
-            }
-            other => other,
-        }
+        encoded.map_err(|error| error.under(path_of(&self.path)))
     }
 
     /// Every attribute of the type, in its (name) order, null where the value has none. The

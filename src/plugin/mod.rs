@@ -34,6 +34,7 @@ pub mod tls;
 pub mod traits;
 pub mod typed;
 pub mod typed_data;
+pub mod unix_conn;
 pub mod validators;
 pub mod value;
 

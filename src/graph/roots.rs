@@ -9,8 +9,11 @@
 //!
 //! Directories are not read up front: they are recorded ([`RootsLoader::load_deferred`] reads
 //! them), because a distribution's directory repeats its bundle and reading some 300 files per
-//! process cost more than everything else in building the client. `super::trust` reads them
-//! the first time a server's chain does not verify against the bundle and `SSL_CERT_FILE`.
+//! process cost more than everything else in building the client. When `SSL_CERT_FILE` holds
+//! certificates, the system bundle waits in the same way: a private CA (a TLS-inspecting
+//! proxy's, the emulator's) then verifies without decoding the bundle's 150 certificates in
+//! every provider process. `super::trust` reads what waits the first time a server's chain
+//! does not verify against what was read.
 
 use std::collections::HashSet;
 use std::ffi::OsStr;
@@ -80,6 +83,8 @@ pub struct RootsLoader {
     pub skipped: usize,
     /// Directories recorded but not read yet.
     deferred: Vec<PathBuf>,
+    /// A bundle file recorded but not read yet.
+    deferred_bundle: Option<PathBuf>,
 }
 
 impl Default for RootsLoader {
@@ -93,6 +98,7 @@ impl Default for RootsLoader {
             usable: Vec::new(),
             skipped: 0,
             deferred: Vec::new(),
+            deferred_bundle: None,
         }
     }
 }
@@ -121,32 +127,51 @@ impl RootsLoader {
         Ok(self.len() - before)
     }
 
-    /// Adds the first system bundle that exists and, with `dirs`, records the system's
+    /// Takes the first system bundle that exists and, with `dirs`, records the system's
     /// certificate directories (a certificate placed there without updating the bundle is
-    /// trusted, as Go providers trust it). Returns the bundle's path, or None when there is none.
+    /// trusted, as Go providers trust it). The bundle is read now when nothing else was found,
+    /// else recorded to be read with the directories. Returns the bundle's path, or None when
+    /// there is none (or it cannot be read now).
     pub fn add_system_roots(&mut self, dirs: bool) -> Option<PathBuf> {
         let path = SYSTEM_BUNDLES
             .iter()
             .map(PathBuf::from)
             .find(|p| p.is_file())?;
-        if let Err(error) = self.add_file(&path) {
-            log::warn!("graph: cannot use the system CA bundle: {error}");
-            return None;
-        }
         if dirs {
             self.deferred.extend(SYSTEM_DIRS.iter().map(PathBuf::from));
         }
-        Some(path)
+        self.add_bundle(&path).then_some(path)
     }
 
-    /// Whether directories are recorded that have not been read.
+    /// Reads the bundle at `path` now if nothing else was found yet, else records it to be
+    /// read with the directories. False when it was to be read now and could not be.
+    pub fn add_bundle(&mut self, path: &Path) -> bool {
+        if !self.is_empty() {
+            self.deferred_bundle = Some(path.to_path_buf());
+            return true;
+        }
+        match self.add_file(path) {
+            Ok(_) => true,
+            Err(error) => {
+                log::warn!("graph: cannot use the system CA bundle: {error}");
+                false
+            }
+        }
+    }
+
+    /// Whether a bundle or directories are recorded that have not been read.
     pub fn has_deferred(&self) -> bool {
-        !self.deferred.is_empty()
+        self.deferred_bundle.is_some() || !self.deferred.is_empty()
     }
 
-    /// Reads the recorded directories; returns how many certificates they added.
+    /// Reads the recorded bundle and directories; returns how many certificates they added.
     pub fn load_deferred(&mut self) -> usize {
         let before = self.len();
+        if let Some(bundle) = self.deferred_bundle.take() {
+            if let Err(error) = self.add_file(&bundle) {
+                log::warn!("graph: cannot use the system CA bundle: {error}");
+            }
+        }
         for dir in std::mem::take(&mut self.deferred) {
             self.add_dir(&dir);
         }

@@ -3,9 +3,10 @@
 //! It trusts the system's CA bundle plus `SSL_CERT_FILE` / `SSL_CERT_DIR` (see [`super::roots`]),
 //! which is how Go providers let users and tests trust a private CA such as the local Graph
 //! emulator's. The roots are parsed once into the rustls configuration the client uses, and
-//! the certificate directories only when a chain needs them (see [`super::trust`]). Only a
-//! system without a known bundle file falls back to rustls-platform-verifier, which finds the
-//! system's roots itself. Verification is never disabled.
+//! the certificate directories (and the system bundle, when `SSL_CERT_FILE` names roots of its
+//! own) only when a chain needs them (see [`super::trust`]). Only a system without a known
+//! bundle file falls back to rustls-platform-verifier, which finds the system's roots itself.
+//! Verification is never disabled.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

@@ -1,10 +1,11 @@
-//! The server-certificate check of the HTTPS client: rustls's WebPKI verifier over the system
-//! bundle and `SSL_CERT_FILE`, and, only when a chain does not verify against those, over
-//! them plus the certificate directories as well.
+//! The server-certificate check of the HTTPS client: rustls's WebPKI verifier over the roots
+//! read up front, and, only when a chain does not verify against those, over every root: the
+//! certificate directories, and the system bundle when `SSL_CERT_FILE` let it wait
+//! (see [`super::roots`]).
 //!
-//! What is trusted is the union, as in Go. Reading the directories is deferred because on a
-//! typical system they hold the bundle's certificates again, one file each, and reading them
-//! was most of what it cost to build the client in every provider process. A chain that
+//! What is trusted is the union, as in Go. Reading the rest is deferred because on a typical
+//! system the directories hold the bundle's certificates again, one file each, and reading
+//! them was most of what it cost to build the client in every provider process. A chain that
 //! verifies against part of the union verifies against the union, so checking the part first
 //! accepts nothing more; a chain it refuses is checked again against the whole union.
 
@@ -20,37 +21,37 @@ use super::error::GraphError;
 use super::roots::RootsLoader;
 
 /// Verifies against the roots read so far, and against every root once a chain needs it.
-pub(crate) struct DeferredDirsVerifier {
+pub(crate) struct DeferredRootsVerifier {
     provider: Arc<CryptoProvider>,
     first: Arc<WebPkiServerVerifier>,
     first_roots: Arc<RootCertStore>,
-    /// The loader with the directories still to read; taken by the first fallback.
+    /// The loader with the bundle or directories still to read; taken by the first fallback.
     pending: Mutex<Option<RootsLoader>>,
-    /// The verifier over every root, or None when the directories added no certificate.
+    /// The verifier over every root, or None when what waited added no certificate.
     all: OnceLock<Option<Arc<WebPkiServerVerifier>>>,
 }
 
-/// The HTTPS client's server-certificate verifier over `roots`: plain WebPKI when no directory
-/// is recorded (or nothing else was found), else one that reads the directories on demand.
+/// The HTTPS client's server-certificate verifier over `roots`: plain WebPKI when nothing waits
+/// to be read (or nothing else was found), else one that reads what waits on demand.
 pub(crate) fn server_verifier(
     mut roots: RootsLoader,
     provider: Arc<CryptoProvider>,
 ) -> Result<Arc<dyn ServerCertVerifier>, GraphError> {
     if roots.is_empty() {
-        // Nothing to check against before the directories: read them now.
+        // Nothing to check against before what waits: read it now.
         roots.load_deferred();
     }
     if !roots.has_deferred() {
         return Ok(webpki(Arc::new(roots.take_store()), &provider)?);
     }
-    Ok(Arc::new(DeferredDirsVerifier::new(roots, provider)?))
+    Ok(Arc::new(DeferredRootsVerifier::new(roots, provider)?))
 }
 
-impl DeferredDirsVerifier {
-    /// Verifies against what `roots` holds now; its recorded directories wait for a need.
+impl DeferredRootsVerifier {
+    /// Verifies against what `roots` holds now; what it recorded waits for a need.
     fn new(mut roots: RootsLoader, provider: Arc<CryptoProvider>) -> Result<Self, GraphError> {
         let first_roots = Arc::new(roots.take_store());
-        Ok(DeferredDirsVerifier {
+        Ok(DeferredRootsVerifier {
             first: webpki(first_roots.clone(), &provider)?,
             provider,
             first_roots,
@@ -66,7 +67,7 @@ impl DeferredDirsVerifier {
                 let mut loader = pending.take()?;
                 let added = loader.load_deferred();
                 log::debug!(
-                    "graph: a server's certificate needed the certificate directories; they added {added} CA certificate(s)"
+                    "graph: a server's certificate needed the roots not read yet (system bundle or certificate directories); they added {added} CA certificate(s)"
                 );
                 if added == 0 {
                     return None;
@@ -94,16 +95,16 @@ fn webpki(
         .map_err(|error| GraphError::Config(format!("TLS certificate verifier: {error}")))
 }
 
-impl std::fmt::Debug for DeferredDirsVerifier {
+impl std::fmt::Debug for DeferredRootsVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeferredDirsVerifier")
+        f.debug_struct("DeferredRootsVerifier")
             .field("first_roots", &self.first_roots.len())
-            .field("directories_read", &self.all.get().is_some())
+            .field("rest_read", &self.all.get().is_some())
             .finish()
     }
 }
 
-impl ServerCertVerifier for DeferredDirsVerifier {
+impl ServerCertVerifier for DeferredRootsVerifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -179,11 +180,11 @@ mod tests {
     fn a_chain_the_first_roots_verify_reads_no_directory() {
         let (first, in_dir) = (TestTls::generate(), TestTls::generate());
         let dir = tempfile::tempdir().expect("temp dir");
-        let verifier = DeferredDirsVerifier::new(loader(&first, &in_dir, dir.path()), provider())
+        let verifier = DeferredRootsVerifier::new(loader(&first, &in_dir, dir.path()), provider())
             .expect("verifier");
         verify(&verifier, &first).expect("trusted directly");
         assert!(verifier.all.get().is_none(), "the directory was read");
-        assert!(format!("{verifier:?}").contains("directories_read: false"));
+        assert!(format!("{verifier:?}").contains("rest_read: false"));
     }
 
     #[test]
@@ -194,7 +195,7 @@ mod tests {
             TestTls::generate(),
         );
         let dir = tempfile::tempdir().expect("temp dir");
-        let verifier = DeferredDirsVerifier::new(loader(&first, &in_dir, dir.path()), provider())
+        let verifier = DeferredRootsVerifier::new(loader(&first, &in_dir, dir.path()), provider())
             .expect("verifier");
         let refused = verify(&verifier, &unknown).expect_err("an unknown CA");
         // The test CAs share a name, so webpki tries each and reports a bad signature.
@@ -212,13 +213,47 @@ mod tests {
     fn a_directory_that_adds_nothing_leaves_the_refusal_as_it_was() {
         let first = TestTls::generate();
         let dir = tempfile::tempdir().expect("temp dir");
-        let verifier = DeferredDirsVerifier::new(loader(&first, &first, dir.path()), provider())
+        let verifier = DeferredRootsVerifier::new(loader(&first, &first, dir.path()), provider())
             .expect("verifier");
         let other = TestTls::generate();
         verify(&verifier, &other).expect_err("unknown");
         assert!(
             matches!(verifier.all.get(), Some(None)),
             "nothing new was found"
+        );
+    }
+
+    #[test]
+    fn a_bundle_that_waits_behind_ssl_cert_file_is_read_when_a_chain_needs_it() {
+        let (own, in_bundle) = (TestTls::generate(), TestTls::generate());
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (own_file, bundle) = (dir.path().join("own.pem"), dir.path().join("bundle.pem"));
+        std::fs::write(&own_file, own.ca_pem()).expect("write");
+        std::fs::write(&bundle, in_bundle.ca_pem()).expect("write");
+        let mut roots = RootsLoader::default();
+        roots.add_env(Some(&own_file), None).expect("SSL_CERT_FILE");
+        assert!(roots.add_bundle(&bundle));
+        assert_eq!(roots.len(), 1, "the bundle waits");
+        let verifier = server_verifier(roots, provider()).expect("verifier");
+        verify(verifier.as_ref(), &own).expect("trusted through SSL_CERT_FILE");
+        assert!(format!("{verifier:?}").contains("rest_read: false"));
+        verify(verifier.as_ref(), &in_bundle).expect("trusted through the bundle");
+        assert!(format!("{verifier:?}").contains("rest_read: true"));
+    }
+
+    #[test]
+    fn without_other_roots_the_bundle_is_read_at_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (tls, bundle) = (TestTls::generate(), dir.path().join("bundle.pem"));
+        std::fs::write(&bundle, tls.ca_pem()).expect("write");
+        let mut roots = RootsLoader::default();
+        assert!(roots.add_bundle(&bundle));
+        assert_eq!(roots.len(), 1);
+        assert!(!roots.has_deferred());
+        let missing = dir.path().join("missing.pem");
+        assert!(
+            !RootsLoader::default().add_bundle(&missing),
+            "unreadable now"
         );
     }
 

@@ -6,7 +6,8 @@
 //! Layering: an import points down this chain, never up it and never in a loop:
 //! `serve` → `server` → `traits` → `schema` → `codec` → `value` → `number`. `diagnostics`,
 //! `path` and `private` are the floor any layer may use; the process pieces (`handshake`,
-//! `tls`, `goplugin`, `panic_guard`, `logging`) serve `serve` and use none of the chain. Wire
+//! `tls`, `unix_conn`, `goplugin`, `panic_guard`, `logging`) serve `serve` and use none of the
+//! chain. Wire
 //! formats live in `codec`, even cty's type JSON (`Type::to_json` is defined there), so that
 //! `value` never imports `codec`.
 

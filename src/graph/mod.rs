@@ -58,4 +58,4 @@ pub use partners::PartnerPoll;
 pub use read_back::ReadBack;
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use roots::{RootsLoader, SYSTEM_BUNDLES, SYSTEM_DIRS};
-pub use tls::build_http_client;
+pub use tls::{build_http_client, check_cert_file};

@@ -184,6 +184,13 @@ impl Provider for AzureadProvider {
             return;
         };
         log::debug!("provider settings: {settings:?}");
+        if let Err(error) = graph::check_cert_file() {
+            diags.error(
+                "Invalid SSL_CERT_FILE",
+                format!("{error}. Set SSL_CERT_FILE to a PEM file of CA certificates to trust, or unset it to trust the system's certificates only."),
+            );
+            return;
+        }
         let credential = match credentials::plan(&settings) {
             Ok(plan) => plan,
             Err(error) => {

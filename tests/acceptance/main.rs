@@ -64,3 +64,6 @@ mod guide;
 
 #[path = "http2.rs"]
 mod http2;
+
+#[path = "trust.rs"]
+mod trust;

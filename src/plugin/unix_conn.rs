@@ -9,7 +9,7 @@
 //! writability, so a full socket buffer still waits correctly instead of spinning.
 
 use std::io::{self, Read, Write};
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::net::UnixStream as StdUnixStream;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
@@ -19,8 +19,8 @@ use tokio::io::{AsyncRead, AsyncWrite, Interest, ReadBuf};
 pub struct QuietUnixStream {
     /// The socket, registered for readability only.
     read: AsyncFd<StdUnixStream>,
-    /// A duplicate of the socket registered for writability, made on the first write that
-    /// would block (a full socket buffer) and kept from then on.
+    /// A duplicate of the socket registered for writability while a write waits for room (a
+    /// full socket buffer); dropped once it is written, so the wake-ups stop again.
     write: Option<AsyncFd<OwnedFd>>,
 }
 
@@ -29,40 +29,39 @@ impl QuietUnixStream {
     pub fn new(stream: tokio::net::UnixStream) -> io::Result<Self> {
         let std = stream.into_std()?;
         std.set_nonblocking(true)?;
-        Ok(QuietUnixStream {
-            read: register(std, Interest::READABLE)?,
-            write: None,
-        })
+        // SAFETY: the `AsyncFd` owns the stream, which owns its descriptor until dropped.
+        let read = unsafe { AsyncFd::register_with_interest(std, Interest::READABLE) }?;
+        Ok(QuietUnixStream { read, write: None })
     }
 
-    /// Waits until the socket takes more bytes, then writes with `op`.
-    fn poll_blocked_write<T>(
+    /// Writes with `op` straight away, or, if the socket is full, once it has room.
+    fn poll_write_with<T>(
         &mut self,
         cx: &mut Context<'_>,
         mut op: impl FnMut(&StdUnixStream) -> io::Result<T>,
     ) -> Poll<io::Result<T>> {
         if self.write.is_none() {
+            match op(self.read.get_ref()) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                done => return Poll::Ready(done),
+            }
             let dup = self.read.get_ref().as_fd().try_clone_to_owned()?;
-            self.write = Some(register(dup, Interest::WRITABLE)?);
+            // SAFETY: the `AsyncFd` owns the duplicate descriptor until dropped.
+            let writable = unsafe { AsyncFd::register_with_interest(dup, Interest::WRITABLE) }?;
+            self.write = Some(writable);
         }
         let Some(writable) = self.write.as_ref() else {
             return Poll::Ready(Err(io::ErrorKind::NotConnected.into()));
         };
-        loop {
+        let done = loop {
             let mut guard = ready!(writable.poll_write_ready(cx))?;
-            match guard.try_io(|_| op(self.read.get_ref())) {
-                Ok(result) => return Poll::Ready(result),
-                Err(_would_block) => continue,
+            if let Ok(done) = guard.try_io(|_| op(self.read.get_ref())) {
+                break done;
             }
-        }
+        };
+        self.write = None;
+        Poll::Ready(done)
     }
-}
-
-/// Registers a descriptor the value owns (a socket or an `OwnedFd`) with the reactor.
-fn register<T: AsRawFd>(owner: T, interest: Interest) -> io::Result<AsyncFd<T>> {
-    // SAFETY: `T` owns its descriptor: it stays open, names the same file description and is
-    // what `as_raw_fd` returns until the `AsyncFd` (which owns `T`) is dropped.
-    unsafe { AsyncFd::register_with_interest(owner, interest) }.map_err(io::Error::from)
 }
 
 impl AsyncRead for QuietUnixStream {
@@ -98,13 +97,22 @@ impl AsyncWrite for QuietUnixStream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        let this = self.get_mut();
-        match this.read.get_ref().write(buf) {
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                this.poll_blocked_write(cx, |mut socket| socket.write(buf))
-            }
-            result => Poll::Ready(result),
-        }
+        self.get_mut()
+            .poll_write_with(cx, |mut socket| socket.write(buf))
+    }
+
+    /// rustls hands over its queued records together: one system call for all of them.
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.get_mut()
+            .poll_write_with(cx, |mut socket| socket.write_vectored(bufs))
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
     }
 
     fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -145,21 +153,57 @@ mod tests {
     async fn a_write_into_a_full_socket_waits_for_the_reader() {
         let (ours, mut theirs) = tokio::net::UnixStream::pair().unwrap();
         let mut ours = QuietUnixStream::new(ours).unwrap();
-        // Far more than a Unix socket buffers, so the writer must wait for the reader.
-        let sent: Vec<u8> = (0..8u32 << 20).map(|i| i as u8).collect();
+        let chunk = vec![7u8; 64 << 10];
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        let mut sent = 0;
+        // Nobody reads yet: write until the socket is full and a write has to wait.
+        loop {
+            match Pin::new(&mut ours).poll_write(&mut cx, &chunk) {
+                Poll::Ready(Ok(n)) => sent += n,
+                Poll::Ready(Err(e)) => panic!("write failed: {e}"),
+                Poll::Pending => break,
+            }
+            assert!(sent < 64 << 20, "the socket never filled");
+        }
+        assert!(ours.write.is_some(), "a full socket waits on the duplicate");
+        let reader = tokio::spawn(async move {
+            let mut received = Vec::new();
+            theirs.read_to_end(&mut received).await.unwrap();
+            received
+        });
+        ours.write_all(&chunk).await.unwrap();
+        sent += chunk.len();
+        assert!(
+            ours.write.is_none(),
+            "the duplicate goes once the write is done"
+        );
+        ours.shutdown().await.unwrap();
+        let received = reader.await.unwrap();
+        assert_eq!(received.len(), sent);
+        assert!(received.iter().all(|&b| b == 7));
+    }
+
+    #[tokio::test]
+    async fn many_megabytes_arrive_whole_and_in_order() {
+        let (ours, mut theirs) = tokio::net::UnixStream::pair().unwrap();
+        let mut ours = QuietUnixStream::new(ours).unwrap();
+        // Far more than a Unix socket buffers, in vectored and plain writes.
+        let sent: Vec<u8> = (0..8u32 << 20).map(|i| (i % 251) as u8).collect();
         let expected = sent.clone();
         let writer = tokio::spawn(async move {
-            ours.write_all(&sent).await.unwrap();
+            let (head, tail) = sent.split_at(sent.len() / 2);
+            let mut slices = [io::IoSlice::new(head)];
+            let mut rest: &mut [io::IoSlice<'_>] = &mut slices;
+            while !rest.is_empty() {
+                let n = ours.write_vectored(rest).await.unwrap();
+                io::IoSlice::advance_slices(&mut rest, n);
+            }
+            ours.write_all(tail).await.unwrap();
             ours.shutdown().await.unwrap();
-            ours
         });
         let mut received = Vec::new();
         theirs.read_to_end(&mut received).await.unwrap();
-        let ours = writer.await.unwrap();
-        assert!(
-            ours.write.is_some(),
-            "the write must have blocked at least once"
-        );
+        writer.await.unwrap();
         assert_eq!(received.len(), expected.len());
         assert!(received == expected, "bytes arrive whole and in order");
     }

@@ -137,21 +137,28 @@ impl RootsLoader {
             .iter()
             .map(PathBuf::from)
             .find(|p| p.is_file())?;
+        if !self.add_bundle(&path) {
+            return None;
+        }
         if dirs {
             self.deferred.extend(SYSTEM_DIRS.iter().map(PathBuf::from));
         }
-        self.add_bundle(&path).then_some(path)
+        Some(path)
     }
 
     /// Reads the bundle at `path` now if nothing else was found yet, else records it to be
-    /// read with the directories. False when it was to be read now and could not be.
+    /// read with the directories once it is known to open as a regular file. False (with a
+    /// warning) when it cannot be used.
     pub fn add_bundle(&mut self, path: &Path) -> bool {
-        if !self.is_empty() {
-            self.deferred_bundle = Some(path.to_path_buf());
-            return true;
-        }
-        match self.add_file(path) {
-            Ok(_) => true,
+        let taken = if self.is_empty() {
+            self.add_file(path).map(|_| ())
+        } else {
+            open_regular(path)
+                .map(|_| self.deferred_bundle = Some(path.to_path_buf()))
+                .map_err(GraphError::Config)
+        };
+        match taken {
+            Ok(()) => true,
             Err(error) => {
                 log::warn!("graph: cannot use the system CA bundle: {error}");
                 false
@@ -190,23 +197,14 @@ impl RootsLoader {
     /// Adds every `CERTIFICATE` block of the PEM file at `path` (other blocks and text are
     /// ignored); returns how many certificates the file holds, or 0 for a file read before.
     pub fn add_file(&mut self, path: &Path) -> Result<usize, GraphError> {
-        let unreadable = |error: std::io::Error| {
-            GraphError::Config(format!("cannot read {}: {error}", path.display()))
-        };
-        // One path walk (the open, which follows symlinks); the rest asks the open file.
-        let mut file = std::fs::File::open(path).map_err(unreadable)?;
-        let meta = file.metadata().map_err(unreadable)?;
-        if !meta.is_file() {
-            return Err(GraphError::Config(format!(
-                "{} is not a regular file",
-                path.display()
-            )));
-        }
+        let (mut file, meta) = open_regular(path).map_err(GraphError::Config)?;
         if !self.files.insert((meta.dev(), meta.ino())) {
             return Ok(0);
         }
         let mut text = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-        file.read_to_end(&mut text).map_err(unreadable)?;
+        file.read_to_end(&mut text).map_err(|error| {
+            GraphError::Config(format!("cannot read {}: {error}", path.display()))
+        })?;
         let invalid = |error: String| {
             GraphError::Config(format!("{} is not valid PEM: {error}", path.display()))
         };
@@ -266,6 +264,18 @@ impl RootsLoader {
             );
         }
     }
+}
+
+/// `path` opened, if it is a regular file; else why not. One path walk (the open, which
+/// follows symlinks); the rest asks the open file.
+pub(super) fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), String> {
+    let unreadable = |error: std::io::Error| format!("cannot read {}: {error}", path.display());
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(format!("{} is not a regular file", path.display()));
+    }
+    Ok((file, meta))
 }
 
 /// The entries of `dir`, or none if it cannot be read. `add_file` skips what is not a regular

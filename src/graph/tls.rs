@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::error::GraphError;
-use super::roots::RootsLoader;
+use super::roots::{open_regular, RootsLoader};
 use super::trust::server_verifier;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -33,24 +33,15 @@ pub fn build_http_client() -> Result<reqwest::Client, GraphError> {
     client_trusting(roots, cert_dirs.is_none())
 }
 
-/// Checks, without reading it, that `SSL_CERT_FILE` (when set) names a regular file. The
+/// Checks, without reading it, that `SSL_CERT_FILE` (when set) opens as a regular file. The
 /// client is built at the first Graph call, once per resource that makes one; a wrong path
 /// found at configuration is one error instead of one per resource.
 pub fn check_cert_file() -> Result<(), String> {
-    let Some(path) = non_empty_env("SSL_CERT_FILE") else {
-        return Ok(());
-    };
-    let path = Path::new(&path);
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() => Ok(()),
-        Ok(_) => Err(format!(
-            "SSL_CERT_FILE names {}, which is not a regular file",
-            path.display()
-        )),
-        Err(error) => Err(format!(
-            "SSL_CERT_FILE names {}, which cannot be read: {error}",
-            path.display()
-        )),
+    match non_empty_env("SSL_CERT_FILE") {
+        Some(path) => open_regular(Path::new(&path))
+            .map(drop)
+            .map_err(|why| format!("SSL_CERT_FILE: {why}")),
+        None => Ok(()),
     }
 }
 

@@ -232,6 +232,11 @@ mod tests {
         std::fs::write(&bundle, in_bundle.ca_pem()).expect("write");
         let mut roots = RootsLoader::default();
         roots.add_env(Some(&own_file), None).expect("SSL_CERT_FILE");
+        assert!(
+            !roots.add_bundle(dir.path()),
+            "a bundle that does not open as a file is refused, not left to fail later"
+        );
+        assert!(!roots.has_deferred());
         assert!(roots.add_bundle(&bundle));
         assert_eq!(roots.len(), 1, "the bundle waits");
         let verifier = server_verifier(roots, provider()).expect("verifier");

@@ -7,9 +7,8 @@
 //! `serve` → `server` → `traits` → `schema` → `codec` → `value` → `number`. `diagnostics`,
 //! `path` and `private` are the floor any layer may use; the process pieces (`handshake`,
 //! `tls`, `unix_conn`, `goplugin`, `panic_guard`, `logging`) serve `serve` and use none of the
-//! chain. Wire
-//! formats live in `codec`, even cty's type JSON (`Type::to_json` is defined there), so that
-//! `value` never imports `codec`.
+//! chain. Wire formats live in `codec`, even cty's type JSON (`Type::to_json` is defined
+//! there), so that `value` never imports `codec`.
 
 pub mod behaviour;
 pub mod codec;

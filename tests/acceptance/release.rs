@@ -125,16 +125,15 @@ fn the_binary_reports_the_release_version() {
 fn the_release_workflow_passes_actionlint_and_covers_every_platform() {
     let workflow = repo().join(".github/workflows/release.yml");
     let text = std::fs::read_to_string(&workflow).expect("release workflow");
-    for os_arch in [
-        "linux_amd64",
-        "linux_arm64",
-        "darwin_amd64",
-        "darwin_arm64",
-        "windows_amd64",
-        "windows_arm64",
-    ] {
+    for os_arch in ["linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64"] {
         assert!(text.contains(&format!("os_arch: {os_arch}")), "{os_arch}");
     }
+    // The plugin has no Windows transport (see src/lib.rs): a Windows leg could not compile
+    // and, with fail-fast, would stop the whole release.
+    assert!(
+        !text.contains("os_arch: windows"),
+        "a windows build cannot compile"
+    );
     for step in [
         "bash .ci/run",
         "scripts/package.sh",

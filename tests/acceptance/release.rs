@@ -135,7 +135,7 @@ fn the_release_workflow_passes_actionlint_and_covers_every_platform() {
         "a windows build cannot compile"
     );
     for step in [
-        "bash .ci/run",
+        "scripts/check-glibc.sh",
         "scripts/package.sh",
         "gh release create",
         "GPG_FINGERPRINT",
@@ -156,4 +156,34 @@ fn the_release_workflow_passes_actionlint_and_covers_every_platform() {
         String::from_utf8_lossy(&lint.stdout),
         String::from_utf8_lossy(&lint.stderr)
     );
+}
+
+/// The README promises glibc 2.34 on Linux; this build (the test command's) must keep to it, and
+/// the check must catch a binary that needs more.
+#[test]
+fn the_provider_needs_no_newer_glibc_than_the_readme_says() {
+    let check = repo().join("scripts/check-glibc.sh");
+    let run = |max: &str| {
+        Command::new(&check)
+            .arg(env!("CARGO_BIN_EXE_terraform-provider-azuread"))
+            .arg(max)
+            .output()
+            .expect("run scripts/check-glibc.sh")
+    };
+    let ok = run("2.34");
+    assert!(
+        ok.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&ok.stdout),
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README");
+    assert!(
+        readme.contains("glibc 2.34 or newer"),
+        "the README states the minimum"
+    );
+    // Every Linux build needs at least glibc 2.2.5 symbols, so a lower bar must fail.
+    let too_old = run("2.2");
+    assert_eq!(too_old.status.code(), Some(1), "{too_old:?}");
+    assert!(String::from_utf8_lossy(&too_old.stderr).contains("newer than the documented 2.2"));
 }

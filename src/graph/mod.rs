@@ -15,6 +15,7 @@ mod client;
 mod coalesce;
 mod context;
 mod cross_tenant;
+mod dns;
 mod endpoint;
 mod envelope;
 mod error;

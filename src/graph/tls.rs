@@ -97,6 +97,7 @@ fn non_empty_env(name: &str) -> Option<OsString> {
 
 fn base_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
+        .dns_resolver(super::dns::system_resolver())
         .connect_timeout(CONNECT_TIMEOUT)
         .read_timeout(READ_TIMEOUT)
         .pool_idle_timeout(POOL_IDLE_TIMEOUT)

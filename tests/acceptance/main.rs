@@ -67,3 +67,6 @@ mod http2;
 
 #[path = "trust.rs"]
 mod trust;
+
+#[path = "dns.rs"]
+mod dns;

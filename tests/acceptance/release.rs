@@ -135,7 +135,8 @@ fn the_release_workflow_passes_actionlint_and_covers_every_platform() {
         "a windows build cannot compile"
     );
     for step in [
-        "scripts/check-glibc.sh",
+        "scripts/check-static.sh",
+        "+crt-static",
         "scripts/package.sh",
         "gh release create",
         "GPG_FINGERPRINT",
@@ -158,32 +159,25 @@ fn the_release_workflow_passes_actionlint_and_covers_every_platform() {
     );
 }
 
-/// The README promises glibc 2.34 on Linux; this build (the test command's) must keep to it, and
-/// the check must catch a binary that needs more.
+/// Linux releases must be static; the check that the release uses must refuse a dynamic
+/// binary (the test command's own build is one) and say how to build a static one.
 #[test]
-fn the_provider_needs_no_newer_glibc_than_the_readme_says() {
-    let check = repo().join("scripts/check-glibc.sh");
-    let run = |max: &str| {
-        Command::new(&check)
-            .arg(env!("CARGO_BIN_EXE_terraform-provider-azuread"))
-            .arg(max)
-            .output()
-            .expect("run scripts/check-glibc.sh")
-    };
-    let ok = run("2.34");
+fn the_static_check_refuses_a_dynamic_binary() {
+    let out = Command::new(repo().join("scripts/check-static.sh"))
+        .arg(env!("CARGO_BIN_EXE_terraform-provider-azuread"))
+        .output()
+        .expect("run scripts/check-static.sh");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("dynamically linked (needs "), "{stderr}");
     assert!(
-        ok.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&ok.stdout),
-        String::from_utf8_lossy(&ok.stderr)
+        stderr.contains("crt-static"),
+        "says how to fix it: {stderr}"
     );
-    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README");
+    let release = std::fs::read_to_string(repo().join("scripts/release.sh")).expect("release.sh");
     assert!(
-        readme.contains("glibc 2.34 or newer"),
-        "the README states the minimum"
+        release.contains("scripts/check-static.sh"),
+        "release.sh checks its build"
     );
-    // Every Linux build needs at least glibc 2.2.5 symbols, so a lower bar must fail.
-    let too_old = run("2.2");
-    assert_eq!(too_old.status.code(), Some(1), "{too_old:?}");
-    assert!(String::from_utf8_lossy(&too_old.stderr).contains("newer than the documented 2.2"));
+    assert!(release.contains("+crt-static"), "release.sh builds static");
 }

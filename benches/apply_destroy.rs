@@ -6,11 +6,15 @@
 //! time with `times` when it exits).
 //!
 //! Run: `cargo bench --bench apply_destroy` (builds the provider in release). Set TF=tofu to
-//! measure OpenTofu instead of Terraform, BENCH_HTTP1=1 for a Graph that speaks HTTP/1.1 only.
+//! measure OpenTofu instead of Terraform, BENCH_HTTP1=1 for a Graph that speaks HTTP/1.1 only,
+//! BENCH_PROVIDER=path to measure another build (the static release of `scripts/release.sh`).
+
+#[path = "support/provider.rs"]
+mod provider;
 
 use graph_emulator::{Emulator, EmulatorConfig};
 use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -183,8 +187,7 @@ fn provider_processes(exe: &Path) -> Vec<(u32, u64)> {
 }
 
 fn main() {
-    let provider = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-azuread"));
-    let provider = provider.canonicalize().unwrap_or(provider);
+    let provider = provider::provider_binary();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()

@@ -3,7 +3,8 @@
 //! target: each create is one POST and one read-back GET, which makes sure Graph can read the
 //! partner before Terraform records it, so the next plan does not lose it to replication lag).
 //!
-//! Run: `cargo bench --bench apply_latency` (builds the provider in release). TF=tofu for OpenTofu.
+//! Run: `cargo bench --bench apply_latency` (builds the provider in release). TF=tofu for OpenTofu;
+//! BENCH_PROVIDER=path measures another build (the static release of `scripts/release.sh`).
 
 #[path = "support/mod.rs"]
 mod support;

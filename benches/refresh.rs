@@ -3,7 +3,8 @@
 //! Prints the Graph requests it took and the wall time against the targets (at most 3
 //! requests, at most 0.6 s), and the same plan without the delay for comparison.
 //!
-//! Run: `cargo bench --bench refresh` (builds the provider in release). TF=tofu for OpenTofu.
+//! Run: `cargo bench --bench refresh` (builds the provider in release). TF=tofu for OpenTofu;
+//! BENCH_PROVIDER=path measures another build (the static release of `scripts/release.sh`).
 
 #[path = "support/mod.rs"]
 mod support;

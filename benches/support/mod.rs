@@ -2,6 +2,8 @@
 //! a working directory wired to the release provider through `dev_overrides`, and a runner
 //! for `terraform` (or `tofu` with `TF=tofu`) that times each command.
 
+mod provider;
+
 use graph_emulator::{Emulator, EmulatorConfig, Latency, LoggedRequest};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -26,7 +28,7 @@ pub struct Bench {
 impl Bench {
     /// An emulator and a directory holding `COUNT` partners.
     pub fn new() -> Self {
-        let provider = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-azuread"));
+        let provider = provider::provider_binary();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()

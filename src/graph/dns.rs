@@ -14,62 +14,89 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
-use hickory_resolver::config::LookupIpStrategy;
-use hickory_resolver::TokioResolver;
+use hickory_resolver::config::{LookupIpStrategy, ResolverConfig, ResolverOpts};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::{system_conf, TokioResolver};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 /// Where the name servers come from (hickory reads this path on Unix).
 const RESOLV_CONF: &str = "/etc/resolv.conf";
 
-/// Why names cannot be resolved in this process; shown with each failed request.
+/// Why a name did not resolve; reqwest shows it inside the failed request's error.
 #[derive(Debug, thiserror::Error)]
 pub enum DnsError {
-    #[error("cannot read the DNS configuration {RESOLV_CONF} ({0}); host names other than those in /etc/hosts need it")]
-    Config(String),
+    #[error("cannot resolve {name}: {RESOLV_CONF} could not be read ({reason}), so only the names in /etc/hosts resolve; fix or create {RESOLV_CONF}")]
+    NoNameServers { name: String, reason: String },
+    #[error("cannot set up name resolution: {0}")]
+    Setup(String),
     #[error("cannot resolve {name}: {reason}")]
     Lookup { name: String, reason: String },
 }
 
-/// The resolver, built at the first lookup (so inside the provider's runtime) and kept for the
-/// process, with hickory's cache.
+/// A resolver, and why `/etc/resolv.conf` could not be used when it could not (then it has no
+/// name servers, and only `/etc/hosts` answers).
+#[derive(Clone)]
+struct Resolver {
+    hickory: TokioResolver,
+    unreadable_conf: Option<String>,
+}
+
+/// Built at the first lookup (so inside the provider's runtime) and kept for the process, with
+/// hickory's cache.
 #[derive(Default)]
 pub struct SystemResolver {
-    resolver: OnceLock<Result<TokioResolver, String>>,
+    resolver: OnceLock<Result<Resolver, String>>,
 }
 
-impl SystemResolver {
-    fn resolver(&self) -> Result<&TokioResolver, DnsError> {
-        self.resolver
-            .get_or_init(build)
-            .as_ref()
-            .map_err(|reason| DnsError::Config(reason.clone()))
-    }
-}
-
-fn build() -> Result<TokioResolver, String> {
-    let mut builder = TokioResolver::builder_tokio().map_err(|e| e.to_string())?;
+fn build(system: Result<(ResolverConfig, ResolverOpts), String>) -> Result<Resolver, String> {
+    let (config, options, unreadable_conf) = match system {
+        Ok((config, options)) => (config, options, None),
+        Err(reason) => (
+            ResolverConfig::from_name_servers(Vec::new()),
+            ResolverOpts::default(),
+            Some(reason),
+        ),
+    };
+    let mut builder = TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
+        .with_options(options);
     // Both families, as getaddrinfo gives them: the connector tries them in turn.
     builder.options_mut().ip_strategy = LookupIpStrategy::Ipv4AndIpv6;
-    builder.build().map_err(|e| e.to_string())
+    let hickory = builder.build().map_err(|e| e.to_string())?;
+    Ok(Resolver {
+        hickory,
+        unreadable_conf,
+    })
+}
+
+impl Resolver {
+    async fn lookup(self, host: String) -> Result<Addrs, DnsError> {
+        let found = self.hickory.lookup_ip(host.as_str()).await.map_err(|e| {
+            match self.unreadable_conf {
+                Some(reason) => DnsError::NoNameServers {
+                    name: host.clone(),
+                    reason,
+                },
+                None => DnsError::Lookup {
+                    name: host.clone(),
+                    reason: e.to_string(),
+                },
+            }
+        })?;
+        let addrs: Vec<SocketAddr> = found.iter().map(|ip| SocketAddr::new(ip, 0)).collect();
+        log::debug!("dns: {host} resolved to {} address(es)", addrs.len());
+        Ok(Box::new(addrs.into_iter()))
+    }
 }
 
 impl Resolve for SystemResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        let resolver = self.resolver().cloned();
-        Box::pin(async move {
-            let resolver = resolver?;
-            let host = name.as_str();
-            let found = resolver
-                .lookup_ip(host)
-                .await
-                .map_err(|e| DnsError::Lookup {
-                    name: host.to_owned(),
-                    reason: e.to_string(),
-                })?;
-            let addrs: Vec<SocketAddr> = found.iter().map(|ip| SocketAddr::new(ip, 0)).collect();
-            log::debug!("dns: {host} resolved to {} address(es)", addrs.len());
-            Ok(Box::new(addrs.into_iter()) as Addrs)
-        })
+        let resolver = self
+            .resolver
+            .get_or_init(|| build(system_conf::read_system_conf().map_err(|e| e.to_string())))
+            .clone()
+            .map_err(DnsError::Setup);
+        let host = name.as_str().to_owned();
+        Box::pin(async move { Ok(resolver?.lookup(host).await?) })
     }
 }
 
@@ -90,6 +117,15 @@ mod tests {
         }
     }
 
+    /// As if /etc/resolv.conf could not be read.
+    async fn resolve_without_conf(name: &str) -> Result<Vec<SocketAddr>, String> {
+        let resolver = build(Err("No such file or directory (os error 2)".into()))?;
+        match resolver.lookup(name.to_owned()).await {
+            Ok(addrs) => Ok(addrs.collect()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
     #[tokio::test]
     async fn localhost_comes_from_the_hosts_file() {
         let addrs = resolve("localhost").await.expect("localhost resolves");
@@ -105,5 +141,22 @@ mod tests {
             .await
             .expect_err("no such name");
         assert!(error.contains("graph.example.invalid"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn without_resolv_conf_the_hosts_file_still_answers_and_errors_name_the_file() {
+        let addrs = resolve_without_conf("localhost")
+            .await
+            .expect("from /etc/hosts");
+        assert!(addrs.iter().all(|a| a.ip().is_loopback()), "{addrs:?}");
+        let error = resolve_without_conf("graph.microsoft.com")
+            .await
+            .expect_err("no name servers");
+        assert!(error.contains("graph.microsoft.com"), "{error}");
+        assert!(
+            error.contains("/etc/resolv.conf could not be read"),
+            "{error}"
+        );
+        assert!(error.contains("os error 2"), "{error}");
     }
 }

@@ -19,15 +19,7 @@ if [ "$version" != "$crate_version" ]; then
 fi
 grep -q "^## \[$version\]" CHANGELOG.md || { echo "error: CHANGELOG.md has no '## [$version]' section" >&2; exit 1; }
 
-# Statically linked, so it runs on any Linux (see scripts/check-static.sh). crt-static needs an
-# explicit --target: without one, cargo would apply it to proc-macros too, which cannot be static.
-target=x86_64-unknown-linux-gnu
-echo "==> cargo build --release --target $target, statically linked (linux_amd64)" >&2
-RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+crt-static" \
-  cargo build --release --locked --bin terraform-provider-azuread --target "$target"
-target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-binary="$target_dir/$target/release/terraform-provider-azuread"
-scripts/check-static.sh "$binary"
+binary=$(scripts/build-release.sh x86_64-unknown-linux-gnu)
 "$binary" --version
 
 echo "==> Packaging into dist/$version/" >&2

@@ -1,6 +1,6 @@
 //! The release as a registry reads it: file names, the zip's single executable member, the
-//! SHA256SUMS lines, the manifest, the detached signature; the version the binary reports; and
-//! the release workflow (checked with actionlint).
+//! SHA256SUMS lines, the manifest, the detached signature; the version the binary reports; the
+//! release workflow (checked with actionlint); and how release binaries are built.
 
 use std::path::Path;
 use std::process::Command;
@@ -135,8 +135,7 @@ fn the_release_workflow_passes_actionlint_and_covers_every_platform() {
         "a windows build cannot compile"
     );
     for step in [
-        "scripts/check-static.sh",
-        "+crt-static",
+        "scripts/build-release.sh ${{ matrix.target }}",
         "scripts/package.sh",
         "gh release create",
         "GPG_FINGERPRINT",
@@ -176,8 +175,65 @@ fn the_static_check_refuses_a_dynamic_binary() {
     );
     let release = std::fs::read_to_string(repo().join("scripts/release.sh")).expect("release.sh");
     assert!(
-        release.contains("scripts/check-static.sh"),
-        "release.sh checks its build"
+        release.contains("scripts/build-release.sh x86_64-unknown-linux-gnu"),
+        "release.sh builds as the workflow does"
     );
-    assert!(release.contains("+crt-static"), "release.sh builds static");
+    let build = std::fs::read_to_string(repo().join("scripts/build-release.sh")).expect("script");
+    for part in [
+        "+crt-static",
+        "scripts/check-static.sh",
+        "scripts/link-order.sh resolve",
+        "--symbol-ordering-file",
+    ] {
+        assert!(build.contains(part), "build-release.sh lacks {part:?}");
+    }
+}
+
+/// The link order of the x86_64 Linux release names the functions a Terraform run executes;
+/// resolving it for a build yields symbols of that build only, and says how many it found.
+/// The test command's debug build was not the one recorded, so most names match only by their
+/// stable part (the recorded build was a release).
+#[test]
+fn the_link_order_resolves_to_symbols_of_the_build() {
+    let list = std::fs::read_to_string(repo().join("scripts/link-order.txt")).expect("list");
+    let listed: Vec<&str> = list.lines().filter(|l| !l.starts_with('#')).collect();
+    assert!(listed.len() > 1000, "{} functions listed", listed.len());
+    assert!(
+        listed
+            .iter()
+            .any(|l| l.contains("terraform_provider_azuread")),
+        "the provider's own functions are listed"
+    );
+
+    let binary = env!("CARGO_BIN_EXE_terraform-provider-azuread");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("order.txt");
+    let run = Command::new(repo().join("scripts/link-order.sh"))
+        .args(["resolve", binary])
+        .arg(&out)
+        .output()
+        .expect("run scripts/link-order.sh");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("of the {} listed functions", listed.len())),
+        "{stderr}"
+    );
+
+    let nm = Command::new("nm")
+        .args(["--defined-only", binary])
+        .output()
+        .expect("nm (binutils)");
+    let symbols: std::collections::HashSet<String> = String::from_utf8_lossy(&nm.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2).map(str::to_string))
+        .collect();
+    let order = std::fs::read_to_string(&out).expect("resolved order");
+    let resolved: Vec<&str> = order.lines().collect();
+    assert!(resolved.len() > 500, "{} symbols resolved", resolved.len());
+    let strangers: Vec<&&str> = resolved.iter().filter(|s| !symbols.contains(**s)).collect();
+    assert!(
+        strangers.is_empty(),
+        "not symbols of the build: {strangers:?}"
+    );
 }

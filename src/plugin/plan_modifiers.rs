@@ -131,7 +131,6 @@ impl Walk<'_> {
             return;
         };
         for attribute in attributes {
-            let path = base.push_attr(&attribute.name);
             let config = config.get(&attribute.name).unwrap_or(&Value::Null);
             let prior = prior.get(&attribute.name).unwrap_or(&Value::Null);
             // The planned object holds every attribute of its schema, so the name is rarely
@@ -142,7 +141,7 @@ impl Walk<'_> {
             let Some(value) = members.get_mut(&attribute.name) else {
                 continue;
             };
-            self.attribute(attribute, config, prior, value, &path);
+            self.attribute(attribute, config, prior, value, base);
         }
     }
 
@@ -152,7 +151,7 @@ impl Walk<'_> {
         config: &Value,
         prior: &Value,
         planned: &mut Value,
-        path: &AttributePath,
+        base: &AttributePath,
     ) {
         if config.is_null() && attribute.computed {
             if let Some(default) = &attribute.default {
@@ -161,6 +160,15 @@ impl Walk<'_> {
                 *planned = Value::unknown();
             }
         }
+        let nested = match &attribute.kind {
+            AttributeKind::Nested(NestingMode::Single | NestingMode::Group, inner) => Some(inner),
+            _ => None,
+        };
+        // Most attributes have no modifier and no nested attributes: they need no path.
+        if attribute.plan_modifiers.0.is_empty() && nested.is_none() {
+            return;
+        }
+        let path = &base.push_attr(&attribute.name);
         let req = ModifierRequest {
             path,
             config,
@@ -172,12 +180,9 @@ impl Walk<'_> {
                 self.replace.push(path.clone());
             }
         }
-        if let AttributeKind::Nested(NestingMode::Single | NestingMode::Group, inner) =
-            &attribute.kind
-        {
-            if matches!(planned, Value::Object(_)) {
-                self.attributes(inner, config, prior, planned, path);
-            }
+        // After the modifiers, which may have made it an object (the prior one, say).
+        if let (Some(inner), Value::Object(_)) = (nested, &planned) {
+            self.attributes(inner, config, prior, planned, path);
         }
     }
 }

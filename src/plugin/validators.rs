@@ -146,8 +146,12 @@ fn validate_attributes(
     };
     for attribute in attributes {
         let value = members.get(&attribute.name).unwrap_or(&Value::Null);
-        let path = base.push_attr(&attribute.name);
-        validate_attribute(attribute, value, &path, diags);
+        // Most attributes have nothing to check: build their path only for those that do.
+        let nested = matches!(attribute.kind, AttributeKind::Nested(..));
+        if value.is_null() || value.is_unknown() || (attribute.validators.0.is_empty() && !nested) {
+            continue;
+        }
+        validate_attribute(attribute, value, &base.push_attr(&attribute.name), diags);
     }
 }
 
@@ -157,9 +161,6 @@ fn validate_attribute(
     path: &AttributePath,
     diags: &mut Diagnostics,
 ) {
-    if value.is_null() || value.is_unknown() {
-        return;
-    }
     for validator in &attribute.validators.0 {
         validator.validate(value, path, diags);
     }

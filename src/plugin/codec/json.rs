@@ -138,13 +138,15 @@ impl<'t> Decoder<'t> {
                 let mut out = Vec::with_capacity(atys.len());
                 for (name, aty) in atys {
                     while given.next_if(|(key, _)| key < name).is_some() {}
-                    let v = match given.next_if(|(key, _)| key == name) {
-                        Some((_, item)) => {
-                            self.within(Step::Attribute(name), |d| d.value(item, aty, depth + 1))?
-                        }
-                        None => Value::Null,
+                    // The parsed key is the name: keep it rather than copy the type's.
+                    let member = match given.next_if(|(key, _)| key == name) {
+                        Some((key, item)) => (
+                            key,
+                            self.within(Step::Attribute(name), |d| d.value(item, aty, depth + 1))?,
+                        ),
+                        None => (name.clone(), Value::Null),
                     };
-                    out.push((name.clone(), v));
+                    out.push(member);
                 }
                 Ok(Value::Object(out.into_iter().collect()))
             }

@@ -1,7 +1,8 @@
 //! Benchmark: `terraform plan` (a refresh) of 100 partners that exist and match, with the
 //! emulator answering every request after 100 ms, as Microsoft Graph does from far away.
 //! Prints the Graph requests it took and the wall time against the targets (at most 3
-//! requests, at most 0.6 s), and the same plan without the delay for comparison.
+//! requests, at most 0.6 s), and for comparison the same plan without the delay and a plan of
+//! as many built-in `terraform_data` resources (Terraform's own time, with no plugin at all).
 //!
 //! Run: `cargo bench --bench refresh` (builds the provider in release). TF=tofu for OpenTofu;
 //! BENCH_PROVIDER=path measures another build (the static release of `scripts/release.sh`).
@@ -34,6 +35,19 @@ fn main() {
     };
 
     let without: Vec<f64> = (0..ROUNDS).map(|_| plan()).collect();
+    // Terraform's own floor on this machine: the same plan of built-in resources, no plugin.
+    let data = bench.terraform_data_dir();
+    bench.run_in(&data, &["apply", "-auto-approve", "-no-color"]);
+    let builtin: Vec<f64> = (0..ROUNDS)
+        .map(|_| {
+            let (code, wall) = bench.run_in(&data, &["plan", "-no-color", "-detailed-exitcode"]);
+            assert_eq!(
+                code, 0,
+                "the plan of unchanged terraform_data must be empty"
+            );
+            wall.as_secs_f64()
+        })
+        .collect();
 
     bench.set_latency_ms(LATENCY_MS);
     let mut walls = Vec::new();
@@ -63,6 +77,11 @@ fn main() {
     println!(
         "  the same plan without the delay: {:.2} s ({}'s and the provider's own time)",
         median(without),
+        tool()
+    );
+    println!(
+        "  a plan of {COUNT} built-in terraform_data resources: {:.2} s ({} alone, no provider)",
+        median(builtin),
         tool()
     );
 }

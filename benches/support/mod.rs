@@ -6,7 +6,7 @@ mod provider;
 
 use graph_emulator::{Emulator, EmulatorConfig, Latency, LoggedRequest};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,7 @@ pub struct Bench {
     pub emulator: Emulator,
     pub dir: PathBuf,
     env: Vec<(String, String)>,
-    _base: tempfile::TempDir,
+    base: tempfile::TempDir,
     // Declared last so the emulator stops before its runtime.
     _runtime: tokio::runtime::Runtime,
 }
@@ -74,7 +74,7 @@ impl Bench {
             emulator,
             dir,
             env,
-            _base: base,
+            base,
             _runtime: runtime,
         }
     }
@@ -90,10 +90,15 @@ impl Bench {
     /// Runs the tool with `args`; returns its exit code and wall time. Panics on a failure
     /// other than `plan -detailed-exitcode`'s 2.
     pub fn run(&self, args: &[&str]) -> (i32, Duration) {
+        self.run_in(&self.dir, args)
+    }
+
+    /// [`Bench::run`] in another directory, with the same environment.
+    pub fn run_in(&self, dir: &Path, args: &[&str]) -> (i32, Duration) {
         let started = Instant::now();
         let out = Command::new(tool())
             .args(args)
-            .current_dir(&self.dir)
+            .current_dir(dir)
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .env_remove("TF_LOG")
             .output()
@@ -110,6 +115,20 @@ impl Bench {
             String::from_utf8_lossy(&out.stderr)
         );
         (code, elapsed)
+    }
+
+    /// A directory beside the partners' holding `COUNT` built-in `terraform_data` resources:
+    /// what Terraform costs with no provider process at all.
+    #[allow(dead_code)]
+    pub fn terraform_data_dir(&self) -> PathBuf {
+        let dir = self.base.path().join("terraform_data");
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(
+            dir.join("main.tf"),
+            format!("resource \"terraform_data\" \"d\" {{\n  count = {COUNT}\n  input = count.index\n}}\n"),
+        )
+        .expect("write");
+        dir
     }
 
     /// A first command, so that file-system caches do not favour later ones.

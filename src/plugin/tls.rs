@@ -7,23 +7,28 @@
 //! one certificate by exact DER match and checks the handshake signature with aws-lc-rs, which
 //! supports P-521.
 
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair as _, ECDSA_P256_SHA256_ASN1_SIGNING};
 use base64::Engine;
 use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-    KeyUsagePurpose,
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyUsagePurpose,
 };
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::sign::{CertifiedKey, SingleCertAndKey};
 use rustls::{DigitallySignedStruct, DistinguishedName, ServerConfig, SignatureScheme};
+use std::fmt;
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
     #[error("PLUGIN_CLIENT_CERT does not hold a PEM certificate: {0}")]
     BadClientCert(String),
+    #[error("could not generate the plugin's server key")]
+    KeyGeneration,
     #[error("could not generate the plugin's server certificate: {0}")]
     CertGeneration(#[from] rcgen::Error),
     #[error("could not build the TLS configuration: {0}")]
@@ -51,10 +56,11 @@ pub fn auto_mtls(client_cert_pem: &str, organization: &str) -> Result<AutoMtls, 
         base64::engine::general_purpose::STANDARD_NO_PAD.encode(server_cert.as_ref());
 
     let verifier = PinnedCertificate::new(client_cert.into_owned());
+    let certified = CertifiedKey::new(vec![server_cert], Arc::new(server_key));
     let mut config = ServerConfig::builder_with_provider(crypto_provider())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])?
         .with_client_cert_verifier(Arc::new(verifier))
-        .with_single_cert(vec![server_cert], server_key)?;
+        .with_cert_resolver(Arc::new(SingleCertAndKey::from(certified)));
     // grpc-go clients insist on ALPN h2.
     config.alpn_protocols = vec![b"h2".to_vec()];
     Ok(AutoMtls {
@@ -67,8 +73,8 @@ pub fn auto_mtls(client_cert_pem: &str, organization: &str) -> Result<AutoMtls, 
 /// client that puts it in its root pool and dials "localhost" accepts it.
 fn generate_server_cert(
     organization: &str,
-) -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>), TlsError> {
-    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
+) -> Result<(CertificateDer<'static>, ServerKey), TlsError> {
+    let key = ServerKey::generate()?;
     let mut params = CertificateParams::new(vec!["localhost".to_string()])?;
     params
         .distinguished_name
@@ -91,8 +97,76 @@ fn generate_server_cert(
     params.not_before = now - time::Duration::seconds(30);
     params.not_after = now + time::Duration::days(365 * 30);
     let cert = params.self_signed(&key)?;
-    let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
-    Ok((cert.der().clone(), key_der))
+    Ok((cert.der().clone(), key))
+}
+
+/// The server certificate's P-256 key, generated once with aws-lc-rs and used as it is, to sign
+/// the certificate (rcgen) and then the handshakes (rustls). Handing it over as PKCS#8 instead
+/// had each library parse and check the fresh key again: a tenth of the instructions of a
+/// plugin run that only answers one RPC.
+#[derive(Clone)]
+struct ServerKey(Arc<EcdsaKeyPair>);
+
+impl ServerKey {
+    const SCHEME: SignatureScheme = SignatureScheme::ECDSA_NISTP256_SHA256;
+
+    fn generate() -> Result<Self, TlsError> {
+        EcdsaKeyPair::generate(&ECDSA_P256_SHA256_ASN1_SIGNING)
+            .map(|key| ServerKey(Arc::new(key)))
+            .map_err(|_| TlsError::KeyGeneration)
+    }
+
+    /// An ASN.1 DER ECDSA signature of `message` with SHA-256.
+    fn sign_message(&self, message: &[u8]) -> Option<Vec<u8>> {
+        let signature = self.0.sign(&SystemRandom::new(), message).ok()?;
+        Some(signature.as_ref().to_vec())
+    }
+}
+
+impl fmt::Debug for ServerKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ServerKey(ECDSA P-256)")
+    }
+}
+
+impl rcgen::PublicKeyData for ServerKey {
+    fn der_bytes(&self) -> &[u8] {
+        self.0.public_key().as_ref()
+    }
+
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        &rcgen::PKCS_ECDSA_P256_SHA256
+    }
+}
+
+impl rcgen::SigningKey for ServerKey {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
+        self.sign_message(message)
+            .ok_or(rcgen::Error::RingUnspecified)
+    }
+}
+
+impl rustls::sign::SigningKey for ServerKey {
+    fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn rustls::sign::Signer>> {
+        offered
+            .contains(&Self::SCHEME)
+            .then(|| Box::new(self.clone()) as Box<dyn rustls::sign::Signer>)
+    }
+
+    fn algorithm(&self) -> rustls::SignatureAlgorithm {
+        rustls::SignatureAlgorithm::ECDSA
+    }
+}
+
+impl rustls::sign::Signer for ServerKey {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
+        self.sign_message(message)
+            .ok_or_else(|| rustls::Error::General("the server key could not sign".into()))
+    }
+
+    fn scheme(&self) -> SignatureScheme {
+        Self::SCHEME
+    }
 }
 
 /// Accepts exactly one certificate, and verifies the peer holds its private key. It is the
@@ -204,8 +278,31 @@ mod tests {
     }
 
     #[test]
+    fn the_server_key_signs_for_the_key_its_certificate_carries() {
+        use aws_lc_rs::signature::{UnparsedPublicKey, ECDSA_P256_SHA256_ASN1};
+        let (cert, key) = generate_server_cert("terraform-provider-example").expect("cert");
+        let public = key.0.public_key().as_ref().to_vec();
+        assert!(
+            cert.as_ref()
+                .windows(public.len())
+                .any(|w| w == public.as_slice()),
+            "the certificate holds the server key's public point"
+        );
+        let signer = rustls::sign::SigningKey::choose_scheme(&key, &[ServerKey::SCHEME])
+            .expect("P-256 is offered");
+        let signature = signer.sign(b"handshake transcript").expect("signature");
+        let verifier = UnparsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, &public);
+        assert!(verifier.verify(b"handshake transcript", &signature).is_ok());
+        assert!(verifier.verify(b"another transcript", &signature).is_err());
+        // Only ECDSA P-256 with SHA-256 is offered to clients.
+        assert!(
+            rustls::sign::SigningKey::choose_scheme(&key, &[SignatureScheme::ED25519]).is_none()
+        );
+    }
+
+    #[test]
     fn announced_cert_is_unpadded_base64_der() {
-        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("key");
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("key");
         let cert = CertificateParams::new(vec!["localhost".into()])
             .expect("params")
             .self_signed(&key)

@@ -117,17 +117,26 @@ impl<D: TypedDataSource> DataSource for TypedData<D> {
 /// `attribute` as a data source shows it: computed only, everything nested inside computed
 /// too, without validators, defaults or plan modifiers (nothing of it is configured).
 pub fn read_only(attribute: &Attribute) -> Attribute {
-    let mut out = attribute.clone();
-    out.required = false;
-    out.optional = false;
-    out.computed = true;
-    out.validators = Validators::default();
-    out.default = None;
-    out.plan_modifiers = PlanModifiers::default();
-    if let AttributeKind::Nested(mode, inner) = &attribute.kind {
-        out.kind = AttributeKind::Nested(*mode, inner.iter().map(read_only).collect());
+    // Field by field, so that nested attributes are copied once, not once per level above.
+    let kind = match &attribute.kind {
+        AttributeKind::Nested(mode, inner) => {
+            AttributeKind::Nested(*mode, inner.iter().map(read_only).collect())
+        }
+        other => other.clone(),
+    };
+    Attribute {
+        name: attribute.name.clone(),
+        kind,
+        description: attribute.description.clone(),
+        required: false,
+        optional: false,
+        computed: true,
+        sensitive: attribute.sensitive,
+        deprecation: attribute.deprecation.clone(),
+        validators: Validators::default(),
+        default: None,
+        plan_modifiers: PlanModifiers::default(),
     }
-    out
 }
 
 #[cfg(test)]

@@ -23,25 +23,22 @@ pub fn partner_attributes() -> Vec<Attribute> {
 
 /// A description of what is read, not of what to configure.
 pub fn reworded(mut attribute: Attribute) -> Attribute {
-    let sentences: Vec<String> = attribute
-        .description
-        .split_inclusive(". ")
-        .map(str::trim)
-        .filter(|s| {
-            !(s.starts_with("Defaults to")
-                || s.starts_with("Optional:")
-                || s.starts_with("Changing it")
-                || s.starts_with("Leave it out"))
-        })
-        .map(|s| {
-            if s.starts_with("Omit to inherit") {
-                "Null when the partner inherits the default configuration.".to_string()
-            } else {
-                s.to_string()
-            }
-        })
-        .collect();
-    attribute.description = sentences.join(" ");
+    const DROPPED: [&str; 4] = ["Defaults to", "Optional:", "Changing it", "Leave it out"];
+    let mut description = String::with_capacity(attribute.description.len());
+    for sentence in attribute.description.split_inclusive(". ").map(str::trim) {
+        if DROPPED.iter().any(|start| sentence.starts_with(start)) {
+            continue;
+        }
+        if !description.is_empty() {
+            description.push(' ');
+        }
+        description.push_str(if sentence.starts_with("Omit to inherit") {
+            "Null when the partner inherits the default configuration."
+        } else {
+            sentence
+        });
+    }
+    attribute.description = description;
     if let AttributeKind::Nested(mode, inner) = attribute.kind {
         attribute.kind = AttributeKind::Nested(mode, inner.into_iter().map(reworded).collect());
     }

@@ -85,7 +85,11 @@ impl GraphClient {
                 message: "the access token holds characters not allowed in an HTTP header".into(),
             })?;
         authorization.set_sensitive(true);
-        let client_request_id = uuid::Uuid::new_v4().to_string();
+        // Unique, not secret: fastrand rather than the OS generator, which the static release
+        // reaches by reading /dev/urandom once per request.
+        let client_request_id = uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes())
+            .into_uuid()
+            .to_string();
 
         let mut builder = self
             .http()
